@@ -1,0 +1,125 @@
+"""The demo cast of DESIGN.md: offices and users created by `seed_demo`, also the tests' fixtures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from napiter.accounts import roles
+from napiter.accounts.models import Agency, Office
+
+
+@dataclass(frozen=True)
+class DemoAgency:
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class DemoOffice:
+    code: str
+    agency: str
+    name: str
+    jurisdiction: str
+    region: str | None
+    timezone: str = Office.TimeZone.WIB
+
+
+@dataclass(frozen=True)
+class DemoMember:
+    username: str
+    first_name: str
+    last_name: str
+    office: str
+    role: str
+    position: str
+    nip: str = ""
+
+    @property
+    def office_name(self) -> str:
+        return next(o.name for o in DEMO_OFFICES if o.code == self.office)
+
+
+DEMO_AGENCIES = [
+    DemoAgency("bnpt", "Badan Nasional Penanggulangan Terorisme", Agency.Kind.BNPT),
+    DemoAgency("kemensos", "Kementerian Sosial", Agency.Kind.KEMENSOS),
+    DemoAgency("dinsos-36", "Dinas Sosial Provinsi Banten", Agency.Kind.DINSOS_PROVINCE),
+    DemoAgency("dinsos-64", "Dinas Sosial Provinsi Kalimantan Timur", Agency.Kind.DINSOS_PROVINCE),
+    DemoAgency("kemenag", "Kementerian Agama", Agency.Kind.MINISTRY),
+    DemoAgency("inspektorat", "Inspektorat", Agency.Kind.OTHER),
+]
+
+DEMO_OFFICES = [
+    DemoOffice("BNPT-DERAD", "bnpt", "BNPT, Direktorat Deradikalisasi", Office.Jurisdiction.NATIONAL, None),
+    DemoOffice(
+        "KEMENSOS-RESOS", "kemensos", "Kemensos, Direktorat Rehabilitasi Sosial", Office.Jurisdiction.NATIONAL, None
+    ),
+    DemoOffice("DINSOS-BTN", "dinsos-36", "Dinas Sosial Provinsi Banten", Office.Jurisdiction.PROVINCE, "36"),
+    DemoOffice(
+        "DINSOS-KTM",
+        "dinsos-64",
+        "Dinas Sosial Provinsi Kalimantan Timur",
+        Office.Jurisdiction.PROVINCE,
+        "64",
+        Office.TimeZone.WITA,
+    ),
+    DemoOffice("KEMENAG-RENC", "kemenag", "Kementerian Agama, Biro Perencanaan", Office.Jurisdiction.NATIONAL, None),
+    DemoOffice("INSPEKTORAT", "inspektorat", "Inspektorat", Office.Jurisdiction.NATIONAL, None),
+]
+
+DEMO_CAST = [
+    DemoMember("bnpt.koordinator", "Rudi", "Hartono", "BNPT-DERAD", roles.KOORDINATOR,
+               "Kepala Subdit Bina Masyarakat", "197805122005011002"),
+    DemoMember("bnpt.asesor", "Wulan", "Sari", "BNPT-DERAD", roles.ASESOR, "Asesor Deradikalisasi",
+               "198603142010122001"),
+    DemoMember("kemensos.supervisor", "Bambang", "Prasetyo", "KEMENSOS-RESOS", roles.SUPERVISOR,
+               "Kepala Subdirektorat Rehabilitasi Sosial", "197511082003121001"),
+    DemoMember("dinsos.banten.pendamping", "Siti", "Nurhaliza", "DINSOS-BTN", roles.PENDAMPING,
+               "Pendamping Rehabilitasi Sosial"),
+    DemoMember("dinsos.banten.kabid", "Ahmad", "Fauzi", "DINSOS-BTN", roles.SUPERVISOR,
+               "Kepala Bidang Rehabilitasi Sosial", "197904212006041003"),
+    DemoMember("dinsos.kaltim.pendamping", "Dewi", "Lestari", "DINSOS-KTM", roles.PENDAMPING,
+               "Pendamping Rehabilitasi Sosial"),
+    DemoMember("kl.kemenag.perencana", "Hendra", "Gunawan", "KEMENAG-RENC", roles.PERENCANA,
+               "Perencana Ahli Muda", "198807302012121002"),
+    DemoMember("auditor", "Ratna", "Kusuma", "INSPEKTORAT", roles.AUDITOR, "Auditor Ahli Madya",
+               "198101172008012004"),
+]  # fmt: skip
+
+DEMO_USERNAMES = frozenset(m.username for m in DEMO_CAST)
+
+
+def non_demo_users() -> list[str]:
+    """Usernames that the demo did not create: their presence means a real installation."""
+    from napiter.accounts.models import User
+
+    return sorted(User.objects.exclude(username__in=DEMO_USERNAMES).values_list("username", flat=True))
+
+
+def seed_accounts(password: str) -> None:
+    from napiter.accounts.services import agency_upsert, office_upsert, role_sync, user_upsert
+
+    role_sync()
+    agencies = {a.code: agency_upsert(code=a.code, name=a.name, kind=a.kind) for a in DEMO_AGENCIES}
+    offices = {
+        o.code: office_upsert(
+            code=o.code,
+            agency=agencies[o.agency],
+            name=o.name,
+            jurisdiction=o.jurisdiction,
+            region_code=o.region,
+            timezone=o.timezone,
+        )
+        for o in DEMO_OFFICES
+    }
+    for m in DEMO_CAST:
+        user_upsert(
+            username=m.username,
+            office=offices[m.office],
+            role=m.role,
+            password=password,
+            first_name=m.first_name,
+            last_name=m.last_name,
+            position=m.position,
+            nip=m.nip,
+        )

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from napiter.accounts.demo import DEMO_CAST, non_demo_users, seed_accounts
+from napiter.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "Memuat data demo (kantor, pengguna demo). Idempoten; menolak basis data yang berisi data nyata."
+
+    def handle(self, *args: object, **options: object) -> None:
+        others = non_demo_users()
+        if others:
+            raise CommandError(
+                "Basis data ini berisi pengguna yang bukan bagian dari data demo "
+                f"({', '.join(others[:5])}); seed_demo tidak dijalankan agar data nyata tidak tercampur."
+            )
+        if not Region.objects.filter(code="36").exists():
+            raise CommandError("Data wilayah belum dimuat: jalankan `python manage.py load_regions` dahulu.")
+        password = settings.DEMO_PASSWORD
+        seed_accounts(password)
+        self.stdout.write(self.style.SUCCESS(f"Data demo siap: {len(DEMO_CAST)} pengguna, kata sandi {password!r}."))

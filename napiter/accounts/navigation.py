@@ -1,0 +1,48 @@
+"""The main navigation: each entry names what a user needs to see it, so each role sees only its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from napiter.accounts.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    allowed: Callable[[User], bool]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def _any(user: User) -> bool:
+    return True
+
+
+def _perm(permission: str) -> Callable[[User], bool]:
+    def check(user: User) -> bool:
+        return user.has_perm(permission)
+
+    return check
+
+
+def _staff(user: User) -> bool:
+    return user.is_staff
+
+
+NAV_ITEMS = [
+    NavItem("Beranda", "home", _any),
+    NavItem("Wilayah", "regions:browse", _perm("regions.view_region")),
+    NavItem("API", "api-docs", _any),
+    NavItem("Admin", "admin:index", _staff),
+]
+
+
+def nav_for(user: User) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if item.allowed(user)]

@@ -1,0 +1,61 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from napiter.accounts.demo import DEMO_CAST
+from napiter.accounts.models import Office, User
+from napiter.accounts.roles import ROLES
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "bnpt.koordinator": ("BNPT, Direktorat Deradikalisasi", "koordinator", "national", None),
+    "bnpt.asesor": ("BNPT, Direktorat Deradikalisasi", "asesor", "national", None),
+    "kemensos.supervisor": ("Kemensos, Direktorat Rehabilitasi Sosial", "supervisor", "national", None),
+    "dinsos.banten.pendamping": ("Dinas Sosial Provinsi Banten", "pendamping", "province", "36"),
+    "dinsos.banten.kabid": ("Dinas Sosial Provinsi Banten", "supervisor", "province", "36"),
+    "dinsos.kaltim.pendamping": ("Dinas Sosial Provinsi Kalimantan Timur", "pendamping", "province", "64"),
+    "kl.kemenag.perencana": ("Kementerian Agama, Biro Perencanaan", "perencana", "national", None),
+    "auditor": ("Inspektorat", "auditor", "national", None),
+}
+
+
+def test_demo_cast_matches_design_exactly(base_data):
+    users = User.objects.select_related("office").filter(username__in=EXPECTED)
+    found = {u.username: (u.office.name, *u.role_names(), u.office.jurisdiction, u.office.region_id) for u in users}
+    assert found == EXPECTED
+    assert len(DEMO_CAST) == len(EXPECTED)
+
+
+def test_demo_users_log_in_with_demo_password(base_data, client, settings):
+    for username in EXPECTED:
+        assert client.login(username=username, password=settings.DEMO_PASSWORD), username
+        client.logout()
+
+
+def test_seed_demo_is_idempotent(base_data):
+    before = (User.objects.count(), Office.objects.count())
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert (User.objects.count(), Office.objects.count()) == before
+
+
+def test_seed_demo_honours_demo_password_setting(base_data, settings, client):
+    settings.DEMO_PASSWORD = "another-demo-password"
+    call_command("seed_demo")
+    assert client.login(username="auditor", password="another-demo-password")
+    assert not client.login(username="auditor", password="napiter-demo")
+
+
+def test_seed_demo_refuses_database_with_real_users(base_data):
+    User.objects.create_user(username="petugas.nyata", password="x" * 16)
+    with pytest.raises(CommandError, match="bukan bagian dari data demo"):
+        call_command("seed_demo")
+
+
+def test_every_role_group_exists_with_its_permissions(base_data):
+    from django.contrib.auth.models import Group
+
+    for role in ROLES.values():
+        group = Group.objects.get(name=role.name)
+        perms = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert perms == set(role.permissions), role.name
