@@ -45,13 +45,56 @@ class ServiceError(RuntimeError):
     pass
 
 
-def _die_with_parent() -> None:
-    """preexec_fn: the kernel sends SIGTERM to this child when its parent dies, however it dies.
+def _die_with_parent(sig: signal.Signals = signal.SIGTERM) -> Callable[[], None]:
+    """A preexec_fn: the kernel sends `sig` to the child when its parent dies, however it dies.
 
-    subprocess runs preexec_fn after changing uid, so the setting survives the credential change.
+    subprocess runs preexec_fn after changing uid, so the setting survives the credential change. A
+    parent that dies between fork and prctl would never send the signal, hence the getppid check.
     """
+    parent = os.getpid()
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    def preexec() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, sig)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return preexec
+
+
+def _works_in(pid: int, directory: Path) -> bool:
+    """Whether process `pid` has `directory` as its working directory.
+
+    PostgreSQL and Valkey both chdir into their data directory, which tells a server of ours from an
+    unrelated process that has since been given the same pid (after a reboot, say).
+    """
+    try:
+        return Path(os.readlink(f"/proc/{pid}/cwd")) == directory.resolve()
+    except OSError:  # no such process (or a zombie): nothing works there
+        return False
+
+
+def _stop_stale(pid_file: Path, directory: Path, sig: signal.Signals) -> None:
+    """A server left by a crashed owner still holds `directory`: shut it down, whatever its port.
+
+    The pid in `pid_file` is trusted only if that process works in `directory`. Otherwise the file
+    outlived its server and is removed: PostgreSQL would refuse to start while it names a live process,
+    and signalling that process would hit a stranger.
+    """
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (FileNotFoundError, ValueError, IndexError):
+        return
+    if not _works_in(pid, directory):
+        pid_file.unlink(missing_ok=True)
+        return
+    for stop_signal, timeout in ((sig, 30.0), (signal.SIGKILL, 5.0)):
+        os.kill(pid, stop_signal)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not _works_in(pid, directory):
+                return
+            time.sleep(0.1)
 
 
 def free_port() -> int:
@@ -152,25 +195,6 @@ class EmbeddedPostgres:
             group=self.user,
         )
 
-    def _stop_stale(self) -> None:
-        """A server left by a crashed owner still holds the data directory: shut it down first."""
-        pid_file = self.data_dir / "postmaster.pid"
-        if not pid_file.exists():
-            return
-        try:
-            pid = int(pid_file.read_text().splitlines()[0])
-            os.kill(pid, signal.SIGINT)
-        except (ValueError, IndexError, ProcessLookupError, PermissionError):
-            return
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
-        os.kill(pid, signal.SIGKILL)
-
     def _ready(self) -> bool:
         try:
             psycopg2.connect(self.url(), connect_timeout=1).close()
@@ -181,7 +205,8 @@ class EmbeddedPostgres:
     def start(self) -> None:
         self._ensure_system_user()
         self._initdb()
-        self._stop_stale()
+        # SIGINT is PostgreSQL's fast shutdown, as in stop().
+        _stop_stale(self.data_dir / "postmaster.pid", self.data_dir, signal.SIGINT)
         if _port_open(self.port):
             raise ServiceError(f"port {self.port} is already in use; set NAPITER_PG_PORT to another port")
         options = [
@@ -200,7 +225,9 @@ class EmbeddedPostgres:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            # SIGTERM would be a smart shutdown, which waits for every client to disconnect: one open
+            # psql session would keep an orphaned server alive. SIGINT ends the sessions.
+            preexec_fn=_die_with_parent(signal.SIGINT),
             start_new_session=True,
             user=self.user,
             group=self.user,
@@ -246,8 +273,13 @@ class EmbeddedValkey:
         except OSError:
             return False
 
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "valkey.pid"
+
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        _stop_stale(self.pid_file, self.data_dir, signal.SIGTERM)
         if _port_open(self.port):
             raise ServiceError(f"port {self.port} is already in use; set NAPITER_REDIS_PORT to another port")
         args = [
@@ -255,6 +287,8 @@ class EmbeddedValkey:
             "--bind", "127.0.0.1",
             "--port", str(self.port),
             "--dir", str(self.data_dir),
+            # Written even in the foreground; lets the next start find a server left by a crashed owner.
+            "--pidfile", str(self.pid_file),
             "--protected-mode", "yes",
             "--daemonize", "no",
             "--save", "",
@@ -266,7 +300,7 @@ class EmbeddedValkey:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_die_with_parent(signal.SIGTERM),
             start_new_session=True,
         )
         log.close()
@@ -335,6 +369,20 @@ def _pid_file(var_dir: Path) -> Path:
     return var_dir / "devservices.pid"
 
 
+def _running_owner(var_dir: Path) -> int | None:
+    """The pid of a live `run`/`serve` of this var/ directory, if any.
+
+    The pid file survives a SIGKILL of its owner, and its pid may have been reused since; only a
+    process that is still `python -m napiter.devservices` counts.
+    """
+    try:
+        pid = int(_pid_file(var_dir).read_text())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return None
+    return pid if pid != os.getpid() and b"napiter.devservices" in cmdline else None
+
+
 def _services_from_env(var_dir: Path) -> DevServices:
     return DevServices(
         var_dir,
@@ -348,10 +396,16 @@ def _manage(args: Sequence[str], env: dict[str, str]) -> None:
 
 
 def _spawn(args: Sequence[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(list(args), env=env, cwd=BASE_DIR, preexec_fn=_die_with_parent)
+    return subprocess.Popen(list(args), env=env, cwd=BASE_DIR, preexec_fn=_die_with_parent(signal.SIGTERM))
 
 
 def _banner(port: int, env: dict[str, str]) -> str:
+    # The cast is defined beside the models it creates, so importing it needs the app registry; the
+    # supervisor never touches the database itself, and setup() opens no connection.
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "napiter.settings")
+    django.setup()
     from napiter.accounts.demo import DEMO_CAST
 
     password = env.get("DEMO_PASSWORD", "napiter-demo")
@@ -360,12 +414,20 @@ def _banner(port: int, env: dict[str, str]) -> str:
         f"\n  napiter berjalan di http://127.0.0.1:{port}\n"
         f"  API: http://127.0.0.1:{port}/api/docs/\n\n"
         f"  Login demo (kata sandi: {password}):\n{rows}\n\n"
+        "  Kode verifikasi dua langkah demo: .venv/bin/python manage.py demo_otp <username>\n\n"
         "  Ctrl-C untuk berhenti.\n"
     )
 
 
 def run(var_dir: Path, port: int, *, serve_only: bool = False) -> int:
     """Start everything and supervise it until Ctrl-C, SIGTERM or a child's death; then stop all."""
+    owner = _running_owner(var_dir)
+    if owner is not None:
+        # Starting anyway would shut down the running owner's PostgreSQL as if it were stale.
+        print(
+            f"napiter sudah berjalan untuk {var_dir} (PID {owner}); hentikan dulu dengan `make stop`.", file=sys.stderr
+        )
+        return 1
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
     pid_file = _pid_file(var_dir)
@@ -381,6 +443,7 @@ def run(var_dir: Path, port: int, *, serve_only: bool = False) -> int:
             _manage(["migrate", "--noinput"], env)
             _manage(["load_regions"], env)
             _manage(["seed_demo"], env)
+            _manage(["ensure_demo_pki"], env)
             bin_dir = Path(sys.executable).parent
             children = [
                 _spawn(
@@ -425,20 +488,23 @@ def run(var_dir: Path, port: int, *, serve_only: bool = False) -> int:
 
 
 def stop(var_dir: Path) -> int:
-    pid_file = _pid_file(var_dir)
-    if not pid_file.exists():
+    pid = _running_owner(var_dir)
+    if pid is None:
+        _pid_file(var_dir).unlink(missing_ok=True)
         print("tidak ada napiter yang berjalan")
         return 0
-    pid = int(pid_file.read_text())
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
-        pid_file.unlink(missing_ok=True)
         return 0
+    # The owner removes its pid file only after every server and child has stopped.
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and pid_file.exists():
+    while time.monotonic() < deadline:
+        if _running_owner(var_dir) is None:
+            return 0
         time.sleep(0.2)
-    return 0
+    print(f"napiter (PID {pid}) belum berhenti setelah 60 detik", file=sys.stderr)
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

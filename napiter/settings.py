@@ -8,10 +8,12 @@ DJANGO_SECRET_KEY_FILE), DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
 import environ
+from whitenoise.compress import Compressor
 
 # Lets classes such as ModelAdmin[Region] be subscripted at run time, as the type hints write them.
 django_stubs_ext.monkeypatch()
@@ -31,7 +33,8 @@ def secret(name: str, default: str = "") -> str:
 
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = secret("DJANGO_SECRET_KEY", "dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production")
+# The default carries Django's "django-insecure-" prefix so that `check --deploy` refuses it in production.
+SECRET_KEY = secret("DJANGO_SECRET_KEY", "django-insecure-dev-only-set-DJANGO_SECRET_KEY-in-production")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -53,8 +56,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "napiter.accounts",
+    "napiter.documents",
     "napiter.regions",
+    "napiter.audit",
     "cases",
     "assistance",
     "assessments",
@@ -63,14 +72,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "napiter.accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "napiter.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "napiter.accounts.middleware.SessionTimeoutMiddleware",
+    "napiter.accounts.middleware.TwoFactorMiddleware",
+    "napiter.routes.RouteAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a sign-in refused for lockout into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "napiter.urls"
@@ -112,6 +130,8 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account before any password is checked (django-axes).
+    "napiter.accounts.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -161,6 +181,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+# Source maps of the vendored Swagger UI are large and never served compressed to people: skip the work.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -168,7 +190,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["napiter.routes.RegistryPermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -185,6 +207,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, so clients see the same enum wherever a field reuses it.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStageEnum": "cases.models.Case.Stage",
+        "CaseClosureReasonEnum": "cases.models.Case.ClosureReason",
+        "PersonStatusEnum": "cases.models.Person.Status",
+        "DocumentStatusEnum": "napiter.documents.models.Document.Status",
+    },
+    # No badge image from an external validator service: the CSP allows images from this site only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # Celery: JSON only, explicit limits; acks_late + reject_on_worker_lost so a killed worker's task is
@@ -205,6 +236,8 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE["documents-requeue-stuck"] = {"task": "documents.requeue_stuck", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["sessions-clear-expired"] = {"task": "accounts.sessions_clear_expired", "schedule": 24 * 3600.0}
 
 # Security headers. Cookies are secure whenever the site is served over HTTPS (production).
 SECURE_HTTPS = env.bool("DJANGO_SECURE_HTTPS", default=False)
@@ -218,10 +251,73 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS el
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=8 * 3600)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# camera and geolocation for photo capture and visit locations on this site; everything else off.
+PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"
+# Only this site's own files: no inline script or style, no eval (htmx runs with allowEval=false).
+# Bootstrap's stylesheet draws its icons with data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Sessions end after SESSION_IDLE_MINUTES without activity and SESSION_MAX_HOURS after sign-in
+# (napiter.accounts.middleware.SessionTimeoutMiddleware); the cookie lives as long as the idle limit.
+SESSION_IDLE_MINUTES = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("DJANGO_SESSION_MAX_HOURS", default=8)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Sign-in lockout (django-axes): per account *and* client address, so that failures from one place
+# cannot lock the owner out from another. Unlock: the admin's "Access attempts", or `axes_reset_username`.
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "napiter.accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "napiter.accounts.security.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp"]
+AXES_VERBOSE = False  # no start-up banner in every management command's output
+# Reverse proxies in front of the app that append the client address to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Two-step verification (django-otp, TOTP) for the roles with needs_2fa.
+OTP_TOTP_ISSUER = env.str("NAPITER_OTP_ISSUER", default="napiter")
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="napiter-demo")
+
+# Numbered, signed documents (napiter/documents). Each signer's key is SIGNING_KEYS_DIR/<username>.p12,
+# opened with the passphrase from SIGNING_KEY_PASSPHRASES_FILE (lines "username=passphrase") or else
+# SIGNING_KEY_PASSPHRASE; with SIGNING_PKCS11_MODULE set, keys live on a PKCS#11 token instead, labelled
+# with the username. Signatures are trusted when they chain to a certificate in SIGNING_TRUST_ROOTS.
+SIGNING_KEYS_DIR = Path(env.str("NAPITER_SIGNING_KEYS_DIR", default=str(VAR_DIR / "pki")))
+SIGNING_KEY_PASSPHRASE = secret("NAPITER_SIGNING_KEY_PASSPHRASE", "napiter-demo-pki")
+SIGNING_KEY_PASSPHRASES_FILE = env.str("NAPITER_SIGNING_KEY_PASSPHRASES_FILE", default="")
+SIGNING_TRUST_ROOTS = env.list("NAPITER_SIGNING_TRUST_ROOTS", default=[str(SIGNING_KEYS_DIR / "demo-ca.pem")])
+SIGNING_PKCS11_MODULE = env.str("NAPITER_SIGNING_PKCS11_MODULE", default="")
+SIGNING_PKCS11_TOKEN_LABEL = env.str("NAPITER_SIGNING_PKCS11_TOKEN_LABEL", default="")
+SIGNING_PKCS11_PIN = secret("NAPITER_SIGNING_PKCS11_PIN", "")
+DOCUMENTS_TSA_URL = env.str("DOCUMENTS_TSA_URL", default="")  # RFC 3161 timestamp authority, optional
+# The address printed in the QR code and the footer of every document: the public verification site.
+DOCUMENTS_PUBLIC_URL = env.str("DOCUMENTS_PUBLIC_URL", default="http://127.0.0.1:8000")
+DOCUMENTS_REQUEUE_AFTER_SECONDS = env.int("DOCUMENTS_REQUEUE_AFTER_SECONDS", default=120)
+# A render still running after the hard time limit was killed with its worker: the sweeper sends it again.
+DOCUMENTS_STALE_RENDER_SECONDS = env.int("DOCUMENTS_STALE_RENDER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+DOCUMENTS_VERIFY_PER_MINUTE = env.int("DOCUMENTS_VERIFY_PER_MINUTE", default=30)
+DOCUMENTS_VERIFY_UPLOADS_PER_MINUTE = env.int("DOCUMENTS_VERIFY_UPLOADS_PER_MINUTE", default=5)
+DOCUMENTS_VERIFY_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -62,11 +62,40 @@ def cast(base_data: None) -> Cast:
 
 @pytest.fixture
 def client_for() -> object:
-    """`client_for(user)`: a test client logged in as that user."""
+    """`client_for(user)`: a test client logged in as that user; for a role with two-step verification,
+    with a session that has passed it (django-otp's session key, as its `login()` would set it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from napiter.accounts.security import confirmed_devices, needs_two_factor
 
     def make(user: User) -> Client:
         c = Client()
         c.force_login(user)
+        if needs_two_factor(user):
+            device = confirmed_devices(user).first() or TOTPDevice.objects.create(user=user, name="Uji", confirmed=True)
+            session = c.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return c
 
     return make
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> object:
+    """A real Celery worker in a thread of this process, consuming from the session's Valkey.
+
+    Its thread has its own database connection, which sees committed rows only: hence the fixture
+    needs the transactional database (`django_db(transaction=True)`). Messages left in the queue by
+    earlier tests name rows that were rolled back, so they are purged before the worker starts.
+    """
+    # Registers the `celery.ping` task that start_worker checks for; a bare AssertionError otherwise.
+    import celery.contrib.testing.tasks  # noqa: F401
+    from celery.contrib.testing.worker import start_worker
+
+    from napiter.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", shutdown_timeout=30) as worker:
+        yield worker

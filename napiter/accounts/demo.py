@@ -97,6 +97,7 @@ def non_demo_users() -> list[str]:
 
 
 def seed_accounts(password: str) -> None:
+    from napiter.accounts.security import demo_otp_device_upsert
     from napiter.accounts.services import agency_upsert, office_upsert, role_sync, user_upsert
 
     role_sync()
@@ -113,7 +114,7 @@ def seed_accounts(password: str) -> None:
         for o in DEMO_OFFICES
     }
     for m in DEMO_CAST:
-        user_upsert(
+        user = user_upsert(
             username=m.username,
             office=offices[m.office],
             role=m.role,
@@ -123,3 +124,6 @@ def seed_accounts(password: str) -> None:
             position=m.position,
             nip=m.nip,
         )
+        if roles.ROLES[m.role].needs_2fa:
+            # A demo authenticator whose secret derives from the demo password: `demo_otp` shows its code.
+            demo_otp_device_upsert(user=user, password=password)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -63,6 +63,9 @@ class Office(models.Model):
     )
     timezone = models.CharField("zona waktu", max_length=20, choices=TimeZone.choices, default=TimeZone.WIB)
     address = models.TextField("alamat", blank=True)
+    # Every member of the office is in this group; records shared with the office (referrals, transfers)
+    # are django-guardian group object permissions on it.
+    group = models.OneToOneField(Group, verbose_name="grup kantor", on_delete=models.PROTECT, related_name="office")
 
     class Meta:
         verbose_name = "kantor"
@@ -114,8 +117,16 @@ class Office(models.Model):
         return f"{self.get_jurisdiction_display()} {self.region.name}"
 
 
+class OfficeUserManager(UserManager["User"]):
+    def get_queryset(self) -> models.QuerySet[User]:
+        # Every request's user needs its office and agency to compute scope: fetch them with the user.
+        return super().get_queryset().select_related("office__agency", "office__region")
+
+
 class User(AbstractUser):
     """A person who works in one office; what they may do comes from their role groups."""
+
+    objects = OfficeUserManager()
 
     office = models.ForeignKey(
         Office, verbose_name="kantor", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
@@ -128,4 +139,11 @@ class User(AbstractUser):
         verbose_name_plural = "pengguna"
 
     def role_names(self) -> list[str]:
-        return sorted(group.name for group in self.groups.all())
+        """The user's roles, read once per user object (a request's user asks many times)."""
+        from napiter.accounts.roles import ROLES
+
+        cached: list[str] | None = getattr(self, "_role_names", None)
+        if cached is None:
+            cached = sorted(name for name in self.groups.values_list("name", flat=True) if name in ROLES)
+            self._role_names = cached
+        return cached

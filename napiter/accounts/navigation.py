@@ -38,7 +38,10 @@ def _staff(user: User) -> bool:
 
 NAV_ITEMS = [
     NavItem("Beranda", "home", _any),
+    NavItem("Orang", "cases:person-list", _perm("cases.view_person")),
     NavItem("Wilayah", "regions:browse", _perm("regions.view_region")),
+    NavItem("Dokumen saya", "documents:list", _perm("documents.view_document")),
+    NavItem("Audit", "audit:access-list", _perm("audit.view_accessevent")),
     NavItem("API", "api-docs", _any),
     NavItem("Admin", "admin:index", _staff),
 ]

@@ -27,6 +27,17 @@ AUDITOR = "auditor"
 ADMIN = "admin"
 
 _REGIONS = ("regions.view_region",)
+_AUDIT = ("audit.view_accessevent", "audit.view_changeevent")
+_PEOPLE = ("cases.view_person", "cases.view_case", "cases.view_household")
+_CASEWORK = (
+    "cases.add_person", "cases.change_person", "cases.add_household", "cases.change_household",
+    "cases.add_case", "cases.change_case", "cases.add_visit", "cases.add_casenote",
+)  # fmt: skip
+_REVEAL_ALL = ("cases.reveal_identity", "cases.reveal_contact")
+# Requesting a document is further limited per kind (napiter/documents/kinds.py), e.g. a case report
+# is requested by a supervisor of the office that owns the case.
+_DOCUMENTS = ("documents.view_document",)
+_SIGN = ("documents.sign_document",)
 
 ROLES: dict[str, Role] = {
     r.name: r
@@ -35,27 +46,36 @@ ROLES: dict[str, Role] = {
             PENDAMPING,
             "Pendamping",
             "Mendaftarkan orang dan keluarga, mengelola kasus, kunjungan dan penyaluran bantuan di wilayah kantor.",
-            _REGIONS,
+            (*_REGIONS, *_PEOPLE, *_CASEWORK, *_REVEAL_ALL, *_DOCUMENTS),
         ),
         Role(
             SUPERVISOR,
             "Supervisor",
             "Mengawasi kasus dan bantuan di wilayah kantor, menetapkan bantuan, menandatangani dokumen dan laporan.",
-            _REGIONS,
+            (
+                *_REGIONS,
+                *_PEOPLE,
+                *_CASEWORK,
+                *_REVEAL_ALL,
+                "cases.view_intelligence_note",
+                *_DOCUMENTS,
+                "documents.add_document",
+                *_SIGN,
+            ),
             needs_2fa=True,
         ),
         Role(
             KOORDINATOR,
             "Koordinator BNPT",
             "Menelaah dan menyetujui rencana aksi K/L, mengelola instrumen asesmen, memantau secara nasional.",
-            _REGIONS,
+            (*_REGIONS, *_PEOPLE, "cases.reveal_identity", *_DOCUMENTS, *_SIGN),
             needs_2fa=True,
         ),
         Role(
             ASESOR,
             "Asesor",
             "Melakukan asesmen tingkat radikalisme dan menyusun rekomendasi.",
-            _REGIONS,
+            (*_REGIONS, *_PEOPLE, "cases.reveal_identity", *_DOCUMENTS, *_SIGN),
             needs_2fa=True,
         ),
         Role(
@@ -68,7 +88,7 @@ ROLES: dict[str, Role] = {
             AUDITOR,
             "Auditor",
             "Memeriksa jejak audit: siapa membuka data apa dan kapan; tidak melihat isi kasus.",
-            (),
+            _AUDIT,
         ),
         Role(
             ADMIN,
@@ -85,6 +105,12 @@ ROLES: dict[str, Role] = {
                 "accounts.add_agency",
                 "accounts.change_agency",
                 "accounts.view_agency",
+                # Unlocking a locked-out account, and resetting a lost authenticator.
+                "axes.view_accessattempt",
+                "axes.delete_accessattempt",
+                "otp_totp.view_totpdevice",
+                "otp_totp.delete_totpdevice",
+                *_AUDIT,
             ),
             needs_2fa=True,
         ),

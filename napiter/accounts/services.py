@@ -46,6 +46,8 @@ def office_upsert(
 ) -> Office:
     region = Region.objects.get(code=region_code) if region_code else None
     office = Office.objects.filter(code=code).first() or Office(code=code)
+    if office.group_id is None:
+        office.group, _ = Group.objects.get_or_create(name=f"kantor:{code}")
     office.agency, office.name, office.jurisdiction, office.region, office.timezone = (
         agency,
         name,
@@ -80,5 +82,5 @@ def user_upsert(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    user.groups.set([Group.objects.get(name=role)])
+    user.groups.set([Group.objects.get(name=role), office.group])
     return user

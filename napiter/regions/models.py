@@ -28,7 +28,13 @@ class Region(models.Model):
     level = models.PositiveSmallIntegerField("tingkat", choices=Level.choices)
     kind = models.CharField("jenis", max_length=16)
     parent = models.ForeignKey(
-        "self", verbose_name="induk", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="induk",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        db_index=False,  # covered by the (parent, name) index below
     )
     postal_code = models.CharField("kode pos", max_length=5, blank=True)
 
@@ -40,7 +46,6 @@ class Region(models.Model):
         ordering = ["code"]
         indexes = [
             models.Index(fields=["parent", "name"], name="region_parent_name"),
-            models.Index(OpClass("code", name="varchar_pattern_ops"), name="region_code_prefix"),
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="region_name_trgm"),
         ]
 

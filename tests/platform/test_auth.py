@@ -48,9 +48,13 @@ def test_home_requires_login(client):
 
 
 def test_token_auth_good_credentials(cast, client, settings):
+    # The koordinator role has two-step verification: the token needs the authenticator's current code.
+    from napiter.accounts.security import confirmed_devices, totp_code
+
+    code = totp_code(confirmed_devices(cast.koordinator).get())
     response = client.post(
         "/api/v1/auth/token/",
-        {"username": "bnpt.koordinator", "password": settings.DEMO_PASSWORD},
+        {"username": "bnpt.koordinator", "password": settings.DEMO_PASSWORD, "otp": code},
         content_type="application/json",
     )
     assert response.status_code == 200

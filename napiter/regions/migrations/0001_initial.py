@@ -27,13 +27,13 @@ class Migration(migrations.Migration):
                 ('level', models.PositiveSmallIntegerField(choices=[(1, 'Provinsi'), (2, 'Kabupaten/Kota'), (3, 'Kecamatan'), (4, 'Desa/Kelurahan')], verbose_name='tingkat')),
                 ('kind', models.CharField(max_length=16, verbose_name='jenis')),
                 ('postal_code', models.CharField(blank=True, max_length=5, verbose_name='kode pos')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='induk')),
+                ('parent', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='induk')),
             ],
             options={
                 'verbose_name': 'wilayah',
                 'verbose_name_plural': 'wilayah',
                 'ordering': ['code'],
-                'indexes': [models.Index(fields=['parent', 'name'], name='region_parent_name'), models.Index(django.contrib.postgres.indexes.OpClass('code', name='varchar_pattern_ops'), name='region_code_prefix'), django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('name'), name='gin_trgm_ops'), name='region_name_trgm')],
+                'indexes': [models.Index(fields=['parent', 'name'], name='region_parent_name'), django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('name'), name='gin_trgm_ops'), name='region_name_trgm')],
             },
         ),
     ]

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.demo import seed_people
+from cases.models import Person
 from napiter.accounts.demo import DEMO_CAST, non_demo_users, seed_accounts
 from napiter.regions.models import Region
 
 
 class Command(BaseCommand):
-    help = "Memuat data demo (kantor, pengguna demo). Idempoten; menolak basis data yang berisi data nyata."
+    help = "Memuat data demo (kantor, pengguna, orang, kasus). Idempoten; menolak basis data yang berisi data nyata."
 
     def handle(self, *args: object, **options: object) -> None:
         others = non_demo_users()
@@ -15,8 +17,19 @@ class Command(BaseCommand):
                 "Basis data ini berisi pengguna yang bukan bagian dari data demo "
                 f"({', '.join(others[:5])}); seed_demo tidak dijalankan agar data nyata tidak tercampur."
             )
+        if Person.objects.filter(is_demo=False).exists():
+            raise CommandError(
+                "Basis data ini berisi data orang yang bukan data demo; seed_demo tidak dijalankan agar data nyata "
+                "tidak tercampur."
+            )
         if not Region.objects.filter(code="36").exists():
             raise CommandError("Data wilayah belum dimuat: jalankan `python manage.py load_regions` dahulu.")
         password = settings.DEMO_PASSWORD
         seed_accounts(password)
-        self.stdout.write(self.style.SUCCESS(f"Data demo siap: {len(DEMO_CAST)} pengguna, kata sandi {password!r}."))
+        people = seed_people()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Data demo siap: {len(DEMO_CAST)} pengguna (kata sandi {password!r}), "
+                f"{Person.objects.filter(is_demo=True).count()} orang ({people} baru)."
+            )
+        )

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases.models import Case, Person, PersonQuerySet
+from cases.selectors import case_get_for_user, cases_visible_to, people_visible_to, person_get_for_user
+from cases.serializers import (
+    CaseCloseSerializer,
+    CaseOpenSerializer,
+    CaseSerializer,
+    CaseTransitionSerializer,
+    PersonCreateSerializer,
+    PersonSerializer,
+    RevealRequestSerializer,
+    RevealResponseSerializer,
+    VisitSerializer,
+)
+from cases.services import (
+    DuplicatePerson,
+    case_close,
+    case_open,
+    case_read,
+    case_transition,
+    person_read,
+    person_register,
+    person_reveal,
+    visit_record,
+)
+from napiter.accounts.models import User
+
+
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Person]):
+    """People the caller may see (their jurisdiction and explicit grants). Each retrieve is logged."""
+
+    @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
+    def create(self, request: Request) -> Response:
+        """Register a person in the caller's territory (NIK, KK and duplicate rules as on the form)."""
+        data = PersonCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            person, warnings = person_register(user=request.user, data=data.to_input())  # type: ignore[arg-type]
+        except DuplicatePerson as exc:
+            body: dict[str, object] = {"detail": exc.message_dict["nik"][0]}
+            if exc.existing is not None:
+                body["existing_id"] = exc.existing.pk
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response({**PersonSerializer(person).data, "warnings": warnings}, status=status.HTTP_201_CREATED)
+
+    serializer_class = PersonSerializer
+
+    def get_queryset(self) -> PersonQuerySet:
+        user: User = self.request.user  # type: ignore[assignment]
+        return people_visible_to(user).order_by("full_name", "id")
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        person = person_read(user=request.user, pk=str(kwargs["pk"]), request=request._request)  # type: ignore[arg-type]
+        return Response(PersonSerializer(person).data)
+
+    @extend_schema(request=RevealRequestSerializer, responses={200: RevealResponseSerializer})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk: str) -> Response:
+        """Reveal sensitive fields with a reason; the reveal is recorded in the audit trail."""
+        # Scope first: an out-of-scope caller gets the same 404 whatever the body holds.
+        person_get_for_user(request.user, pk)  # type: ignore[arg-type]
+        data = RevealRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            values = person_reveal(
+                user=request.user,  # type: ignore[arg-type]
+                pk=pk,
+                fields=data.validated_data["fields"],
+                reason=data.validated_data["reason"],
+                request=request._request,
+            )
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(values)
+
+
+def _service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
+    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Case]):
+    """Cases of the people the caller may see. Stage changes, closing and visits are actions."""
+
+    serializer_class = CaseSerializer
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return cases_visible_to(self.request.user).select_related("office", "caseworker").order_by("-id")  # type: ignore[arg-type]
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        case = case_read(user=request.user, pk=str(kwargs["pk"]), request=request._request)  # type: ignore[arg-type]
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(request=CaseOpenSerializer, responses={201: CaseSerializer})
+    def create(self, request: Request) -> Response:
+        data = CaseOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = person_get_for_user(request.user, data.validated_data["person"])  # type: ignore[arg-type]
+        try:
+            case = case_open(
+                user=request.user,  # type: ignore[arg-type]
+                person=person,
+                approach=data.validated_data["approach"],
+                goals=data.validated_data.get("goals", ""),
+            )
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CaseTransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str) -> Response:
+        """Move the case to the next stage, or back to an earlier one with a note."""
+        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
+        data = CaseTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            case = case_transition(user=request.user, pk=pk, **data.validated_data)  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(request=CaseCloseSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        """Close the case with a reason (reintegrated, moved abroad, re-arrested, died)."""
+        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
+        data = CaseCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            case = case_close(user=request.user, pk=pk, **data.validated_data)  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(methods=["GET"], responses={200: VisitSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=VisitSerializer, responses={201: VisitSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def visits(self, request: Request, pk: str) -> Response:
+        """The case's monitoring visits; POST records one."""
+        case = case_get_for_user(request.user, pk)  # type: ignore[arg-type]
+        if request.method == "GET":
+            return Response(VisitSerializer(case.visits.select_related("visited_by")[:200], many=True).data)
+        data = VisitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            visit = visit_record(user=request.user, case_pk=pk, **data.validated_data)  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)

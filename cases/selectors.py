@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import QuerySet
+from django.db.models.functions import Upper
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Case, CaseNote, CaseStageChange, Person, PersonQuerySet, Visit
+from napiter.accounts.access import person_scope_q
+from napiter.accounts.models import User
+
+
+def people_visible_to(user: User) -> PersonQuerySet:
+    return Person.objects.filter(person_scope_q(user))
+
+
+def person_get_for_user(user: User, pk: int | str) -> Person:
+    """The person, or Http404 whether it is missing or outside the user's scope: the two look the same."""
+    try:
+        return people_visible_to(user).select_related("domicile_region", "household").get(pk=int(pk))
+    except (Person.DoesNotExist, ValueError) as exc:
+        raise Http404("Data tidak ditemukan.") from exc
+
+
+def person_sensitive_value(person: Person, field: str) -> str:
+    if field == "kk":
+        return person.household.kk if person.household else ""
+    return str(getattr(person, field) or "")
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    return Case.objects.filter(person_scope_q(user, prefix="person__"))
+
+
+def case_get_for_user(user: User, pk: int | str) -> Case:
+    """The case, or Http404 whether it is missing or its person is outside the user's scope."""
+    try:
+        return cases_visible_to(user).select_related("person", "office", "caseworker").get(pk=int(pk))
+    except (Case.DoesNotExist, ValueError) as exc:
+        raise Http404("Data tidak ditemukan.") from exc
+
+
+def people_likely_duplicates(user: User, *, full_name: str, birth_date: dt.date, limit: int = 5) -> PersonQuerySet:
+    """Visible people born the same day whose names look alike (trigram): shown before a new registration."""
+    name = " ".join(full_name.split()).upper()
+    return (
+        people_visible_to(user)
+        .filter(birth_date=birth_date)
+        .annotate(similarity=TrigramSimilarity(Upper("full_name"), name))
+        .filter(similarity__gte=0.4)
+        .order_by("-similarity")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: dt.date
+    kind: str
+    title: str
+    detail: str = ""
+
+
+def person_timeline(person: Person) -> list[TimelineEntry]:
+    """Everything that happened to a person, newest first: case stages and visits (grants and
+    assessments join as those modules land). The caller has already checked scope and logged the read."""
+    changes = CaseStageChange.objects.filter(case__person=person).select_related("changed_by")
+    visits = Visit.objects.filter(case__person=person)
+    entries = [
+        TimelineEntry(
+            timezone.localdate(c.changed_at),
+            "stage",
+            f"Tahap: {Case.Stage(c.to_stage).label}" if c.from_stage else "Kasus dibuka",
+            c.note,
+        )
+        for c in changes
+    ] + [TimelineEntry(v.visited_on, "visit", f"Kunjungan: {v.place}", v.findings) for v in visits]
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def case_notes_visible_to(user: User, case: Case) -> QuerySet[CaseNote]:
+    """A case's notes; intelligence notes only for roles holding their permission."""
+    notes = case.notes.select_related("written_by")
+    if not user.has_perm("cases.view_intelligence_note"):
+        notes = notes.filter(is_intelligence=False)
+    return notes

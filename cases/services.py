@@ -1,0 +1,340 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from cases.identity import check_kk, check_nik, normalize_number
+from cases.masking import SENSITIVE_FIELDS
+from cases.models import Case, CaseNote, CaseStageChange, Household, Person, PersonOfficeGrant, PersonUserGrant, Visit
+from cases.selectors import case_get_for_user, people_visible_to, person_get_for_user, person_sensitive_value
+from napiter.accounts.access import person_jurisdiction
+from napiter.accounts.models import Office, User
+from napiter.audit.models import AccessEvent
+from napiter.audit.services import access_log
+from napiter.regions.models import Region
+
+PERSON_TYPE = "cases.person"
+MIN_REASON_LENGTH = 10
+MAX_GRANT_DURATION = dt.timedelta(days=366)
+
+
+@transaction.atomic
+def person_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Person:
+    """Fetch one person for display and record the read in the same transaction."""
+    person = person_get_for_user(user, pk)
+    access_log(
+        user=user, action=AccessEvent.Action.VIEW, obj_type=PERSON_TYPE, obj_id=str(person.pk),
+        person_id=person.pk, request=request,
+    )  # fmt: skip
+    return person
+
+
+@transaction.atomic
+def case_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Case:
+    """Fetch one case for display; the page names its person, so the read is logged against the person."""
+    case = case_get_for_user(user, pk)
+    access_log(
+        user=user, action=AccessEvent.Action.VIEW, obj_type="cases.case", obj_id=str(case.pk),
+        person_id=case.person_id, request=request,
+    )  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def person_reveal(
+    *, user: User, pk: int | str, fields: Iterable[str], reason: str, request: HttpRequest | None = None
+) -> dict[str, str]:
+    """Reveal sensitive fields of one person: each needs its permission and a stated reason; logged."""
+    person = person_get_for_user(user, pk)
+    wanted = sorted(set(fields))
+    unknown = [f for f in wanted if f not in SENSITIVE_FIELDS]
+    if not wanted or unknown:
+        raise ValidationError({"fields": "Pilih data yang ingin dibuka: " + ", ".join(SENSITIVE_FIELDS)})
+    reason = reason.strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": f"Tuliskan alasan membuka data ini (paling sedikit {MIN_REASON_LENGTH} karakter)."}
+        )
+    denied = [SENSITIVE_FIELDS[f].label for f in wanted if not user.has_perm(SENSITIVE_FIELDS[f].permission)]
+    if denied:
+        raise PermissionDenied(f"Peran Anda tidak dapat membuka: {', '.join(denied)}.")
+    access_log(
+        user=user, action=AccessEvent.Action.REVEAL, obj_type=PERSON_TYPE, obj_id=str(person.pk),
+        person_id=person.pk, fields=wanted, reason=reason, request=request,
+    )  # fmt: skip
+    return {f: person_sensitive_value(person, f) for f in wanted}
+
+
+def _view_person_permission() -> Permission:
+    return Permission.objects.get(content_type__app_label="cases", codename="view_person")
+
+
+def _check_grant_terms(purpose: str, expires_at: dt.datetime) -> str:
+    purpose = purpose.strip()
+    if not purpose:
+        raise ValidationError({"purpose": "Tuliskan tujuan pemberian akses."})
+    if expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "Tanggal berakhir akses harus di masa depan."})
+    if expires_at > timezone.now() + MAX_GRANT_DURATION:
+        raise ValidationError({"expires_at": "Akses tambahan paling lama satu tahun; perpanjang bila masih perlu."})
+    return purpose
+
+
+@transaction.atomic
+def person_grant_office(
+    *, person: Person, office: Office, purpose: str, expires_at: dt.datetime, granted_by: User | None
+) -> PersonOfficeGrant:
+    """Share one person with a whole office until `expires_at` (a referral, a transfer in progress)."""
+    purpose = _check_grant_terms(purpose, expires_at)
+    grant, _ = PersonOfficeGrant.objects.update_or_create(
+        group=office.group, permission=_view_person_permission(), content_object=person,
+        defaults={"purpose": purpose, "expires_at": expires_at, "granted_by": granted_by},
+    )  # fmt: skip
+    return grant
+
+
+@transaction.atomic
+def person_grant_user(
+    *, person: Person, user: User, purpose: str, expires_at: dt.datetime, granted_by: User | None
+) -> PersonUserGrant:
+    """Share one person with one user until `expires_at` (e.g. an assessor from another office)."""
+    purpose = _check_grant_terms(purpose, expires_at)
+    grant, _ = PersonUserGrant.objects.update_or_create(
+        user=user, permission=_view_person_permission(), content_object=person,
+        defaults={"purpose": purpose, "expires_at": expires_at, "granted_by": granted_by},
+    )  # fmt: skip
+    return grant
+
+
+@transaction.atomic
+def person_grants_purge_expired() -> int:
+    """Expired grants already open nothing (the scope filter checks the date); this keeps the tables small."""
+    now = timezone.now()
+    users, _ = PersonUserGrant.objects.filter(expires_at__lte=now).delete()
+    offices, _ = PersonOfficeGrant.objects.filter(expires_at__lte=now).delete()
+    return users + offices
+
+
+# --- cases ---------------------------------------------------------------------------------------------
+
+STAGE_ORDER = [
+    Case.Stage.IDENTIFICATION,
+    Case.Stage.REHABILITATION,
+    Case.Stage.REEDUCATION,
+    Case.Stage.REINTEGRATION,
+    Case.Stage.MONITORING,
+]
+REVIEW_INTERVAL_MONTHS = 6  # PP 77/2019: reassessment at least every six months
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: day 28 exists in every month")
+
+
+def case_can_write(user: User, case: Case) -> bool:
+    """Only the owning office's caseworkers and supervisors change a case; others may at most read it."""
+    return user.office_id == case.office_id and user.has_perm("cases.change_case")
+
+
+def _case_for_write(user: User, pk: int | str) -> Case:
+    case = case_get_for_user(user, pk)  # 404 outside scope
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case_can_write(user, case):
+        raise PermissionDenied("Hanya kantor pemilik kasus yang dapat mengubahnya.")
+    return case
+
+
+@transaction.atomic
+def case_open(
+    *,
+    user: User,
+    person: Person,
+    approach: str,
+    goals: str = "",
+    opened_on: dt.date | None = None,
+    caseworker: User | None = None,
+) -> Case:
+    """Open a new episode for a person the user can see; the user's office owns it."""
+    if user.office is None or not user.has_perm("cases.add_case"):
+        raise PermissionDenied("Peran Anda tidak dapat membuka kasus.")
+    if Case.objects.filter(person=person).exclude(stage=Case.Stage.CLOSED).exists():
+        raise ValidationError("Orang ini masih memiliki kasus yang terbuka; lanjutkan kasus tersebut.")
+    opened_on = opened_on or timezone.localdate()
+    case = Case(
+        person=person, office=user.office, caseworker=caseworker or user, approach=approach, goals=goals,
+        opened_on=opened_on, next_review_on=_add_months(opened_on, REVIEW_INTERVAL_MONTHS),
+    )  # fmt: skip
+    case.full_clean()
+    case.save()
+    CaseStageChange.objects.create(case=case, from_stage="", to_stage=case.stage, changed_by=user, note="Kasus dibuka")
+    return case
+
+
+@transaction.atomic
+def case_transition(*, user: User, pk: int | str, to_stage: str, note: str = "") -> Case:
+    """Move a case forward one stage, or back to an earlier stage with a note explaining why."""
+    case = _case_for_write(user, pk)
+    if case.stage == Case.Stage.CLOSED:
+        raise ValidationError("Kasus sudah ditutup; buka kasus baru bila layanan berlanjut.")
+    if to_stage == Case.Stage.CLOSED:
+        raise ValidationError("Gunakan penutupan kasus, dengan alasan, untuk menutup kasus.")
+    if to_stage not in STAGE_ORDER:
+        raise ValidationError(f"Tahap tidak dikenal: {to_stage}.")
+    current, target = STAGE_ORDER.index(Case.Stage(case.stage)), STAGE_ORDER.index(Case.Stage(to_stage))
+    if target == current:
+        raise ValidationError("Kasus sudah berada pada tahap ini.")
+    if target > current + 1:
+        raise ValidationError(f"Tahap berikutnya adalah {STAGE_ORDER[current + 1].label}; tahap tidak dapat dilompati.")
+    if target < current and not note.strip():
+        raise ValidationError("Tuliskan alasan mengembalikan kasus ke tahap sebelumnya.")
+    CaseStageChange.objects.create(case=case, from_stage=case.stage, to_stage=to_stage, changed_by=user, note=note)
+    case.stage = to_stage
+    case.save(update_fields=["stage"])
+    return case
+
+
+@transaction.atomic
+def case_close(*, user: User, pk: int | str, reason: str, note: str = "", closed_on: dt.date | None = None) -> Case:
+    case = _case_for_write(user, pk)
+    if case.stage == Case.Stage.CLOSED:
+        raise ValidationError("Kasus sudah ditutup.")
+    if reason not in Case.ClosureReason.values:
+        raise ValidationError("Pilih alasan penutupan kasus.")
+    CaseStageChange.objects.create(
+        case=case, from_stage=case.stage, to_stage=Case.Stage.CLOSED, changed_by=user, note=note
+    )
+    case.stage, case.closure_reason, case.closed_on = Case.Stage.CLOSED, reason, closed_on or timezone.localdate()
+    case.full_clean()
+    case.save(update_fields=["stage", "closure_reason", "closed_on"])
+    return case
+
+
+@transaction.atomic
+def visit_record(*, user: User, case_pk: int | str, visited_on: dt.date, place: str, findings: str) -> Visit:
+    case = _case_for_write(user, case_pk)
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": "Tanggal kunjungan tidak boleh di masa depan."})
+    visit = Visit(case=case, visited_on=visited_on, place=place.strip(), findings=findings.strip(), visited_by=user)
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+# --- registration ------------------------------------------------------------------------------------
+
+NEUTRAL_DUPLICATE = (
+    "NIK ini sudah terdaftar di sistem. Untuk koordinasi data, hubungi BNPT (Direktorat Deradikalisasi) atau Kemensos."
+)
+
+
+class DuplicatePerson(ValidationError):
+    """The NIK is registered already; `existing` is set only when the caller may see that record."""
+
+    def __init__(self, message: str, existing: Person | None) -> None:
+        super().__init__({"nik": message})
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    category: str
+    full_name: str
+    sex: str
+    birth_date: dt.date
+    domicile_region: Region
+    legal_basis: str
+    nik: str = ""
+    kk: str = ""
+    aliases: tuple[str, ...] = ()
+    birth_place: str = ""
+    address: str = ""
+    phone: str = ""
+    relation_to_head: str = ""
+    consent_date: dt.date | None = None
+
+
+def person_duplicate_check(*, user: User, nik: str) -> None:
+    """Refuse a NIK that exists; name the existing record only to someone who may already see it."""
+    existing = Person.objects.filter(nik=nik).only("pk").first()
+    if existing is None:
+        return
+    visible = people_visible_to(user).filter(pk=existing.pk).first()
+    if visible is not None:
+        raise DuplicatePerson(f"NIK ini sudah terdaftar atas nama {visible.full_name}.", visible)
+    raise DuplicatePerson(NEUTRAL_DUPLICATE, None)
+
+
+@transaction.atomic
+def person_register(*, user: User, data: PersonInput) -> tuple[Person, list[str]]:
+    """Register a person (and their household by KK) in the user's territory.
+
+    Returns the person and the warnings the caller should show (e.g. a region code that predates a split).
+    Every rule is checked here as well as in the form, so the API and imports obey the same rules.
+    """
+    if user.office is None or not user.has_perm("cases.add_person"):
+        raise PermissionDenied("Peran Anda tidak dapat mendaftarkan orang.")
+    errors: dict[str, list[str]] = {}
+    warnings: list[str] = []
+    nik = normalize_number(data.nik)
+    if nik:
+        check = check_nik(nik, sex=data.sex, birth_date=data.birth_date)
+        errors.setdefault("nik", []).extend(check.errors)
+        warnings += check.warnings
+    kk = normalize_number(data.kk)
+    if kk:
+        kk_check = check_kk(kk)
+        errors.setdefault("kk", []).extend(kk_check.errors)
+        warnings += kk_check.warnings
+    jurisdiction = person_jurisdiction(user)
+    code = data.domicile_region.code
+    if not jurisdiction.everywhere and not (
+        jurisdiction.region_code and code.startswith(f"{jurisdiction.region_code}.")
+    ):
+        errors.setdefault("domicile_region", []).append(
+            "Domisili berada di luar wilayah kantor Anda; daftarkan melalui kantor wilayah tersebut atau rujuk."
+        )
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if errors:
+        raise ValidationError(errors)
+    if nik:
+        person_duplicate_check(user=user, nik=nik)
+    household = None
+    if kk:
+        household, _ = Household.objects.get_or_create(
+            kk=kk, defaults={"address": data.address, "region": data.domicile_region}
+        )
+    person = Person(
+        category=data.category, nik=nik or None, full_name=" ".join(data.full_name.split()),
+        aliases=[a.strip() for a in data.aliases if a.strip()], sex=data.sex, birth_place=data.birth_place.strip(),
+        birth_date=data.birth_date, domicile_region=data.domicile_region, address=data.address.strip(),
+        phone=data.phone.strip(), household=household, relation_to_head=data.relation_to_head,
+        legal_basis=data.legal_basis, consent_date=data.consent_date, registered_by_office=user.office,
+    )  # fmt: skip
+    person.full_clean()
+    person.save()
+    return person, warnings
+
+
+@transaction.atomic
+def note_add(*, user: User, case_pk: int | str, body: str, is_intelligence: bool = False) -> CaseNote:
+    case = _case_for_write(user, case_pk)
+    if is_intelligence and not user.has_perm("cases.view_intelligence_note"):
+        raise PermissionDenied("Peran Anda tidak dapat menulis catatan intelijen.")
+    note = CaseNote(case=case, body=body.strip(), is_intelligence=is_intelligence, written_by=user)
+    note.full_clean()
+    note.save()
+    return note

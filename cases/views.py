@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.forms import (
+    CaseCloseForm,
+    CaseOpenForm,
+    CaseTransitionForm,
+    NoteForm,
+    PersonRegistrationForm,
+    VisitForm,
+)
+from cases.masking import SENSITIVE_FIELDS
+from cases.models import Case
+from cases.selectors import (
+    case_get_for_user,
+    case_notes_visible_to,
+    people_likely_duplicates,
+    people_visible_to,
+    person_get_for_user,
+    person_sensitive_value,
+    person_timeline,
+)
+from cases.services import (
+    DuplicatePerson,
+    case_can_write,
+    case_close,
+    case_open,
+    case_read,
+    case_transition,
+    note_add,
+    person_read,
+    person_register,
+    person_reveal,
+    visit_record,
+)
+from napiter.accounts.access import works_with_people
+from napiter.accounts.models import User
+
+PAGE_SIZE = 25
+
+
+def _people_user(request: HttpRequest) -> User:
+    """The request's user, if their role works with people; otherwise the pages do not exist for them."""
+    user: User = request.user  # type: ignore[assignment]
+    if not works_with_people(user):
+        raise Http404("Data tidak ditemukan.")
+    return user
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    user = _people_user(request)
+    try:
+        page = max(1, int(request.GET.get("hal", "1")))
+    except ValueError:
+        page = 1
+    offset = (page - 1) * PAGE_SIZE
+    # One row more than shown tells whether a next page exists, without COUNT(*) over the table.
+    rows = list(
+        people_visible_to(user)
+        .select_related("domicile_region")
+        .order_by("full_name", "id")[offset : offset + PAGE_SIZE + 1]
+    )
+    return render(
+        request,
+        "cases/person_list.html",
+        {"people": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE},
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _people_user(request)
+    person = person_read(user=user, pk=pk, request=request)
+    masked = [
+        {
+            "name": f.name,
+            "label": f.label,
+            "masked": f.mask(person_sensitive_value(person, f.name)),
+            "can_reveal": user.has_perm(f.permission),
+        }
+        for f in SENSITIVE_FIELDS.values()
+    ]
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "person": person,
+            "sensitive": masked,
+            "cases": person.cases.select_related("office", "caseworker"),
+            "timeline": person_timeline(person),
+            "open_form": CaseOpenForm() if user.has_perm("cases.add_case") else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _people_user(request)
+    fields = request.POST.getlist("fields")
+    try:
+        values = person_reveal(user=user, pk=pk, fields=fields, reason=request.POST.get("reason", ""), request=request)
+    except ValidationError as exc:
+        return render(request, "cases/_reveal_result.html", {"errors": exc.messages}, status=400)
+    except PermissionDenied as exc:
+        return render(request, "cases/_reveal_result.html", {"errors": [str(exc)]}, status=403)
+    revealed = [(SENSITIVE_FIELDS[name].label, value) for name, value in values.items()]
+    return render(request, "cases/_reveal_result.html", {"revealed": revealed})
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    user = _people_user(request)
+    if not user.has_perm("cases.add_person"):
+        raise Http404("Data tidak ditemukan.")
+    form = PersonRegistrationForm(request.POST or None)
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, warnings = person_register(user=user, data=form.to_input())
+        except DuplicatePerson as exc:
+            existing = exc.existing
+            form.add_error(None, exc)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            for warning in warnings:
+                messages.warning(request, warning)
+            messages.success(request, f"{person.full_name} terdaftar.")
+            return redirect("cases:person-detail", pk=person.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/person_form.html", {"form": form, "existing": existing}, status=status)
+
+
+@login_required
+@require_GET
+def person_similar(request: HttpRequest) -> HttpResponse:
+    """Likely duplicates among the people the user may see, shown while the form is being filled."""
+    user = _people_user(request)
+    birth_date = parse_date(request.GET.get("birth_date", "") or "")
+    name = request.GET.get("full_name", "").strip()
+    matches = people_likely_duplicates(user, full_name=name, birth_date=birth_date) if name and birth_date else []
+    return render(request, "cases/_similar.html", {"matches": matches})
+
+
+def _form_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _people_user(request)
+    case = case_read(user=user, pk=pk, request=request)
+    return render(request, "cases/case_detail.html", _case_context(user, case))
+
+
+def _case_context(user: User, case: Case, **forms_: forms.Form) -> dict[str, object]:
+    can_write = case_can_write(user, case)
+    open_case = case.stage != Case.Stage.CLOSED
+    return {
+        "case": case,
+        "person": case.person,
+        "can_write": can_write and open_case,
+        "history": case.stage_changes.select_related("changed_by"),
+        "visits": case.visits.select_related("visited_by")[:50],
+        "transition_form": forms_.get("transition_form") or CaseTransitionForm(),
+        "close_form": forms_.get("close_form") or CaseCloseForm(),
+        "visit_form": forms_.get("visit_form") or VisitForm(),
+        "note_form": forms_.get("note_form") or NoteForm(),
+        "notes": case_notes_visible_to(user, case)[:50],
+        "may_write_intelligence": user.has_perm("cases.view_intelligence_note"),
+    }
+
+
+@login_required
+@require_POST
+def case_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _people_user(request)
+    person = person_get_for_user(user, pk)
+    form = CaseOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            case = case_open(user=user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Kasus dibuka.")
+            return redirect("cases:case-detail", pk=case.pk)
+    else:
+        messages.error(request, "Pilih pendekatan layanan.")
+    return redirect("cases:person-detail", pk=person.pk)
+
+
+def _case_action(
+    request: HttpRequest, pk: int, form_class: type[forms.Form], key: str, action: Callable[..., object], done: str
+) -> HttpResponse:
+    """Run one case action from a posted form: success redirects back; a refusal re-renders with the reason."""
+    user = _people_user(request)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect("cases:case-detail", pk=pk)
+    case = case_get_for_user(user, pk)
+    context = {**_case_context(user, case, **{key: form}), "refusals": form.non_field_errors()}
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request, pk, CaseTransitionForm, "transition_form", partial(case_transition, pk=pk), "Tahap kasus diperbarui."
+    )
+
+
+@login_required
+@require_POST
+def case_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(request, pk, CaseCloseForm, "close_form", partial(case_close, pk=pk), "Kasus ditutup.")
+
+
+@login_required
+@require_POST
+def visit_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(request, pk, VisitForm, "visit_form", partial(visit_record, case_pk=pk), "Kunjungan dicatat.")
+
+
+@login_required
+@require_POST
+def note_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(request, pk, NoteForm, "note_form", partial(note_add, case_pk=pk), "Catatan disimpan.")

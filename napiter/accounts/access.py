@@ -1,0 +1,82 @@
+"""Who sees which person: the one place that decides it.
+
+Every list, detail, search, export, count, report and API that touches people (or records hanging off a
+person: cases, grants, assessments) filters through `person_scope_q()`. A person is visible to:
+
+- users whose role carries `cases.view_person` (pendamping, supervisor, koordinator, asesor) in an office whose
+  jurisdiction contains the person's domicile village, or in a national BNPT/Kemensos office;
+- anyone holding an unexpired explicit grant on that person (django-guardian direct foreign-key tables),
+  given to the user or to the user's office.
+
+K/L planners and auditors never see people, whatever their office. Anything outside scope answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+from django.utils import timezone
+
+from napiter.accounts.models import Agency, Office, User
+
+NATIONAL_PERSON_AGENCIES = frozenset({Agency.Kind.BNPT, Agency.Kind.KEMENSOS})
+VIEW_PERSON = "view_person"
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """The region part of a user's scope: everything, a region code prefix, or nothing."""
+
+    everywhere: bool = False
+    region_code: str | None = None
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everywhere and self.region_code is None
+
+
+NOWHERE = Jurisdiction()
+
+
+def works_with_people(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.has_perm("cases.view_person")
+
+
+def person_jurisdiction(user: User | AnonymousUser) -> Jurisdiction:
+    if not works_with_people(user):
+        return NOWHERE
+    office: Office | None = user.office  # type: ignore[union-attr]
+    if office is None:
+        return NOWHERE
+    if office.is_national:
+        return Jurisdiction(everywhere=True) if office.agency.kind in NATIONAL_PERSON_AGENCIES else NOWHERE
+    return Jurisdiction(region_code=office.region_id)
+
+
+def person_scope_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
+    """A filter selecting the people `user` may see; `prefix` reaches the person from another model
+    (e.g. "person__" for cases). Grants are subqueries, so applying the scope adds no query."""
+    from cases.models import PersonOfficeGrant, PersonUserGrant
+
+    if not works_with_people(user):
+        # Planners, auditors, anonymous: no jurisdiction and no grant opens a person record to them.
+        return Q(pk__in=[])
+    jurisdiction = person_jurisdiction(user)
+    region_field = f"{prefix}domicile_region__code"
+    if jurisdiction.everywhere:
+        return Q()
+    if jurisdiction.region_code is not None:
+        region_q = Q(**{f"{region_field}__startswith": f"{jurisdiction.region_code}."})
+    else:
+        region_q = Q(pk__in=[])
+    now = timezone.now()
+    user_grants = PersonUserGrant.objects.filter(
+        user=user, permission__codename=VIEW_PERSON, expires_at__gt=now
+    ).values("content_object_id")
+    office_grants = PersonOfficeGrant.objects.filter(
+        group__office__users=user, permission__codename=VIEW_PERSON, expires_at__gt=now
+    ).values("content_object_id")
+    person_pk = f"{prefix}pk" if prefix else "pk"
+    return region_q | Q(**{f"{person_pk}__in": user_grants}) | Q(**{f"{person_pk}__in": office_grants})

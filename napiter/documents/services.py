@@ -1,0 +1,399 @@
+"""Every write of the document pipeline: request, enqueue, render, sign, and the reads that are logged.
+
+The state machine: queued -> rendering -> awaiting_signature -> signed, or failed with the error.
+Rendering runs in a Celery worker and may be delivered more than once (acks_late, a killed worker's
+message is redelivered, the sweeper resends what looks lost); each step checks the status under a row
+lock, so a document is numbered once, rendered into its file once and signed once per signer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import secrets
+import socket
+import uuid
+from functools import partial
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from napiter.accounts.models import Office, User
+from napiter.documents.formatting import datetime_long, roman_month
+from napiter.documents.kinds import kind_for
+from napiter.documents.models import Document, DocumentRegister, DocumentSignature
+from napiter.documents.selectors import document_get_for_user
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_TYPE = "documents.document"
+# Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+# A request must not hang on a broker that is down: one quick retry, then the sweeper's turn.
+ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
+SWEEP_BATCH = 200
+
+
+class DocumentNotReady(Exception):
+    """The document exists but is not in a state that allows this (download before it is signed)."""
+
+
+class SignatureRefused(Exception):
+    """This user may not sign this document now: not a signer, not their turn, or nothing to sign."""
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def format_number(*, prefix: str, sequence: int, office_code: str, month: int, year: int) -> str:
+    return f"{prefix}-{sequence:03d}/{office_code}/{roman_month(month)}/{year}"
+
+
+def _verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _next_sequence(*, office: Office, prefix: str, year: int) -> int:
+    """The next number of the office's register, under a row lock held until the caller commits.
+
+    Concurrent requests queue on the lock and each reads the number its predecessor committed; a request
+    that rolls back releases its increment with it, so the numbers stay consecutive.
+    """
+    registers = DocumentRegister.objects.select_for_update()
+    register = registers.filter(office=office, prefix=prefix, year=year).first()
+    if register is None:
+        # The year's first request: two at once both insert; ON CONFLICT lets the second wait for the first.
+        DocumentRegister.objects.bulk_create(
+            [DocumentRegister(office=office, prefix=prefix, year=year)], ignore_conflicts=True
+        )
+        register = registers.get(office=office, prefix=prefix, year=year)
+    register.last_number += 1
+    register.save(update_fields=["last_number"])
+    return register.last_number
+
+
+@transaction.atomic
+def document_request(
+    *, user: User, kind: str, subject_id: int | str, inputs: dict[str, object] | None = None
+) -> Document:
+    """Create a numbered document in the caller's transaction; it is sent to a worker once that commits.
+
+    Raises Http404 when the subject is missing or out of the user's scope, PermissionDenied when the user
+    may not ask for this kind, ValidationError for an unknown kind or bad inputs.
+    """
+    spec = kind_for(kind)
+    subject = spec.subject_for_user(user, subject_id)
+    spec.check_request(user=user, subject=subject)
+    cleaned = spec.clean_inputs(inputs or {})
+    signers = spec.signers(subject=subject, requester=user)
+    unable = [s.get_full_name() or s.username for s in signers if not s.has_perm("documents.sign_document")]
+    if unable:
+        raise PermissionDenied(f"Penanda tangan yang ditentukan tidak berwenang menandatangani: {', '.join(unable)}.")
+    office = spec.issuing_office(subject)
+    now = timezone.now()
+    local = timezone.localtime(now, timezone=_zone(office))
+    sequence = _next_sequence(office=office, prefix=spec.prefix, year=local.year)
+    document = Document(
+        kind=spec.code,
+        subject_id=subject.pk,
+        office=office,
+        prefix=spec.prefix,
+        year=local.year,
+        sequence=sequence,
+        number=format_number(
+            prefix=spec.prefix, sequence=sequence, office_code=office.code, month=local.month, year=local.year
+        ),
+        verification_code=_verification_code(),
+        inputs=cleaned,
+        person_ids=spec.person_ids(subject),
+        requested_by=user,
+        requested_at=now,
+    )
+    document.full_clean(exclude=["file"])
+    document.save(force_insert=True)
+    for order, signer in enumerate(signers, start=1):
+        signature = DocumentSignature(
+            document=document,
+            order=order,
+            signer=signer,
+            signer_name=signer.get_full_name() or signer.username,
+            signer_nip=signer.nip,
+            signer_position=signer.position,
+            signer_office=signer.office.name if signer.office else "",
+            field_name=f"ttd{order}",
+        )
+        signature.full_clean(exclude=["document"])
+        signature.save(force_insert=True)
+    transaction.on_commit(partial(document_enqueue, document_id=document.pk))
+    return document
+
+
+def _zone(office: Office) -> object:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(office.timezone)
+
+
+def document_enqueue(*, document_id: int) -> bool:
+    """Send the render task; False when the broker cannot be reached.
+
+    Never raises for a broker outage: this runs after the request's transaction committed, and the row
+    waits in `queued` for `documents_requeue_stuck` to send it once the broker is back.
+    """
+    from napiter.documents.tasks import document_render_task
+
+    try:
+        document_render_task.apply_async(args=[document_id], retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+    except (BrokerError, OSError) as exc:
+        logger.warning("document %s stays queued: the broker is unreachable (%s)", document_id, exc)
+        return False
+    Document.objects.filter(pk=document_id).update(enqueued_at=timezone.now())
+    return True
+
+
+def documents_requeue_stuck() -> int:
+    """Resend what a worker should have picked up by now: queued rows never sent or sent long ago (a lost
+    message, a broker restarted empty), and renders running past the hard time limit (a dead worker)."""
+    now = timezone.now()
+    requeue_after = now - dt.timedelta(seconds=settings.DOCUMENTS_REQUEUE_AFTER_SECONDS)
+    stale_after = now - dt.timedelta(seconds=settings.DOCUMENTS_STALE_RENDER_SECONDS)
+    stuck = Document.objects.filter(
+        Q(status=Document.Status.QUEUED, enqueued_at__isnull=True)
+        | Q(status=Document.Status.QUEUED, enqueued_at__lt=requeue_after)
+        | Q(status=Document.Status.RENDERING, render_started_at__lt=stale_after)
+    ).order_by("requested_at", "id")
+    sent = 0
+    for document_id in stuck.values_list("pk", flat=True)[:SWEEP_BATCH]:
+        if not document_enqueue(document_id=document_id):
+            break  # the broker is down: the next sweep tries again
+        sent += 1
+    return sent
+
+
+# --- rendering (in the worker) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def _render_claim(*, document_id: int, task_id: str) -> tuple[Document, str] | None:
+    document = Document.objects.select_for_update(of=("self",)).select_related("office").filter(pk=document_id).first()
+    if document is None or document.status not in (Document.Status.QUEUED, Document.Status.RENDERING):
+        return None
+    if document.status == Document.Status.RENDERING and task_id != document.render_task_id:
+        stale_after = timezone.now() - dt.timedelta(seconds=settings.DOCUMENTS_STALE_RENDER_SECONDS)
+        if document.render_started_at is not None and document.render_started_at > stale_after:
+            # Another message's attempt is rendering it and is not known dead: leave it to that attempt.
+            return None
+    token = uuid.uuid4().hex
+    document.status = Document.Status.RENDERING
+    document.render_token = token
+    document.render_task_id = task_id
+    document.render_attempts += 1
+    document.render_started_at = timezone.now()
+    document.rendering_worker = f"{socket.gethostname()}:{os.getpid()}"
+    document.save(
+        update_fields=[
+            "status", "render_token", "render_task_id", "render_attempts", "render_started_at",
+            "rendering_worker", "updated_at",
+        ]
+    )  # fmt: skip
+    return document, token
+
+
+@transaction.atomic
+def _render_finish(*, document_id: int, token: str, data: bytes, page_count: int) -> Document | None:
+    document = Document.objects.select_for_update(of=("self",)).select_related("office").get(pk=document_id)
+    if document.status != Document.Status.RENDERING or document.render_token != token:
+        logger.info("document %s: render attempt %s superseded, result discarded", document_id, token)
+        return None
+    digest = sha256_hex(data)
+    document.file.save(f"{document.year}/{document.office.code}/{document.pk}-{token[:8]}.pdf", ContentFile(data), save=False)
+    document.sha256 = document.rendered_sha256 = digest
+    document.page_count = page_count
+    document.status = Document.Status.AWAITING_SIGNATURE
+    document.rendered_at = timezone.now()
+    document.save(
+        update_fields=["file", "sha256", "rendered_sha256", "page_count", "status", "rendered_at", "updated_at"]
+    )
+    return document
+
+
+@transaction.atomic
+def _render_fail(*, document_id: int, token: str, error: str) -> Document | None:
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document_id)
+    if document.status != Document.Status.RENDERING or document.render_token != token:
+        return None
+    document.status = Document.Status.FAILED
+    document.error = error[:2000]
+    document.save(update_fields=["status", "error", "updated_at"])
+    return document
+
+
+def document_render(*, document_id: int, task_id: str = "") -> Document | None:
+    """Render a queued document into its PDF, with an empty signature field per signer.
+
+    Returns the document when this call rendered (or failed) it, None when there was nothing to do:
+    already rendered, claimed by a live attempt, or superseded while rendering.
+    """
+    from napiter.documents.rendering import render_pdf
+
+    claimed = _render_claim(document_id=document_id, task_id=task_id)
+    if claimed is None:
+        return None
+    document, token = claimed
+    try:
+        spec = kind_for(document.kind)
+        subject = spec.subject_for_render(document.subject_id)
+        rendered = render_pdf(document=document, kind=spec, subject=subject)
+    except DatabaseError:
+        raise  # transient: the task retries, and the retry (same message) takes the claim over
+    except SoftTimeLimitExceeded:
+        return _render_fail(document_id=document_id, token=token, error="Penyusunan melebihi batas waktu.")
+    except Exception as exc:  # any other failure is this document's: recorded for the requester to see
+        logger.exception("document %s failed to render", document_id)
+        return _render_fail(
+            document_id=document_id, token=token, error=f"Penyusunan gagal: {type(exc).__name__}: {exc}"
+        )
+    return _render_finish(document_id=document_id, token=token, data=rendered.data, page_count=rendered.page_count)
+
+
+# --- signing (by each signer's own action) ---------------------------------------------------------------
+
+
+def _pending_signature(document: Document) -> DocumentSignature | None:
+    return document.signatures.filter(signed_at__isnull=True).order_by("order").first()
+
+
+def document_next_signer(document: Document) -> DocumentSignature | None:
+    if document.status != Document.Status.AWAITING_SIGNATURE:
+        return None
+    return _pending_signature(document)
+
+
+@transaction.atomic
+def document_sign(*, user: User, document_id: int | str) -> Document:
+    """Sign the document as `user`, who must be the next required signer: an incremental update that
+    keeps every earlier signature valid. The last signature makes the document `signed`."""
+    from napiter.documents.rendering import verification_url
+    from napiter.documents.signing import sign_pdf
+
+    document = document_get_for_user(user, document_id, for_update=True)
+    if document.status != Document.Status.AWAITING_SIGNATURE:
+        raise SignatureRefused(_not_signable_message(document))
+    pending = _pending_signature(document)
+    if pending is None:
+        raise SignatureRefused("Dokumen ini tidak lagi menunggu tanda tangan.")
+    if pending.signer_id != user.pk:
+        if document.signatures.filter(signer=user, signed_at__isnull=True).exists():
+            raise SignatureRefused(
+                f"Belum giliran Anda: dokumen ini menunggu tanda tangan {pending.signer_name} "
+                f"({pending.signer_position or 'urutan ' + str(pending.order)}) lebih dahulu."
+            )
+        if document.signatures.filter(signer=user).exists():
+            raise SignatureRefused("Anda sudah menandatangani dokumen ini.")
+        raise SignatureRefused("Anda bukan penanda tangan dokumen ini.")
+    if not user.has_perm("documents.sign_document"):
+        raise SignatureRefused("Peran Anda tidak berwenang menandatangani dokumen.")
+    with document.file.open("rb") as handle:
+        current = handle.read()
+    if sha256_hex(current) != document.sha256:
+        raise SignatureRefused("Berkas dokumen tidak sama dengan yang tercatat; hubungi administrator.")
+    spec = kind_for(document.kind)
+    office = document.office
+    now = timezone.now()
+    signed = sign_pdf(
+        data=current,
+        field_name=pending.field_name,
+        username=user.username,
+        stamp={
+            "name": pending.signer_name,
+            "nip": f"NIP. {pending.signer_nip}\n" if pending.signer_nip else "",
+            "position": pending.signer_position,
+            "office": pending.signer_office,
+            "time": datetime_long(now, office.timezone),
+        },
+        verification_url=verification_url(document),
+        reason=f"Menandatangani {spec.label} nomor {document.number}",
+        location=office.name,
+    )
+    old_name = document.file.name
+    digest = sha256_hex(signed.data)
+    document.file.save(f"{document.year}/{office.code}/{document.pk}-ttd{pending.order}.pdf", ContentFile(signed.data), save=False)
+    pending.signed_at = now
+    pending.certificate_subject = signed.certificate_subject[:300]
+    pending.certificate_issuer = signed.certificate_issuer[:300]
+    pending.certificate_serial = signed.certificate_serial[:80]
+    pending.sha256_after = digest
+    pending.save(
+        update_fields=["signed_at", "certificate_subject", "certificate_issuer", "certificate_serial", "sha256_after"]
+    )
+    document.sha256 = digest
+    update_fields = ["file", "sha256", "updated_at"]
+    if _pending_signature(document) is None:
+        document.status = Document.Status.SIGNED
+        document.signed_at = now
+        update_fields += ["status", "signed_at"]
+    document.save(update_fields=update_fields)
+    # The new file holds the old one byte for byte (an incremental update), so the old one can go.
+    storage = document.file.storage
+    transaction.on_commit(partial(storage.delete, old_name))
+    return document
+
+
+def _not_signable_message(document: Document) -> str:
+    if document.status == Document.Status.SIGNED:
+        return "Dokumen ini sudah ditandatangani lengkap."
+    if document.status == Document.Status.FAILED:
+        return "Dokumen ini gagal disusun dan tidak dapat ditandatangani; minta dokumen baru."
+    return "Dokumen masih disusun; tanda tangani setelah statusnya 'Menunggu tanda tangan'."
+
+
+# --- reads of the content, logged ------------------------------------------------------------------------
+
+
+def _log_read(*, user: User, document: Document, action: str, request: HttpRequest | None) -> None:
+    from napiter.audit.services import access_log
+
+    for person_id in document.person_ids or [None]:
+        access_log(
+            user=user, action=action, obj_type=DOCUMENT_TYPE, obj_id=document.pk, person_id=person_id,
+            request=request,
+        )  # fmt: skip
+
+
+@transaction.atomic
+def document_download(*, user: User, document_id: int | str, request: HttpRequest | None = None) -> Document:
+    """The signed document for download, logged as a read of every person it names."""
+    from napiter.audit.models import AccessEvent
+
+    document = document_get_for_user(user, document_id)
+    if document.status != Document.Status.SIGNED:
+        raise DocumentNotReady(
+            f"Dokumen belum dapat diunduh: statusnya '{document.get_status_display()}'. "
+            "Dokumen dapat diunduh setelah semua penanda tangan menandatanganinya."
+        )
+    _log_read(user=user, document=document, action=AccessEvent.Action.DOWNLOAD, request=request)
+    return document
+
+
+@transaction.atomic
+def document_preview(*, user: User, document_id: int | str, request: HttpRequest | None = None) -> Document:
+    """The current file for reading on screen, also before it is fully signed: signers read what they
+    sign. Logged as a view of every person it names."""
+    from napiter.audit.models import AccessEvent
+
+    document = document_get_for_user(user, document_id)
+    if document.status not in (Document.Status.AWAITING_SIGNATURE, Document.Status.SIGNED):
+        raise DocumentNotReady(f"Dokumen belum tersedia: statusnya '{document.get_status_display()}'.")
+    _log_read(user=user, document=document, action=AccessEvent.Action.VIEW, request=request)
+    return document

@@ -1,0 +1,31 @@
+"""Celery tasks of the document pipeline: thin, idempotent, ids in, services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.db import DatabaseError
+
+
+@shared_task(
+    bind=True,
+    name="documents.render",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def document_render_task(self: Any, document_id: int) -> None:
+    from napiter.documents.services import document_render
+
+    document_render(document_id=document_id, task_id=self.request.id or "")
+
+
+@shared_task(name="documents.requeue_stuck", ignore_result=True)
+def documents_requeue_stuck_task() -> int:
+    from napiter.documents.services import documents_requeue_stuck
+
+    return documents_requeue_stuck()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from napiter.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("minta/", views.document_request_view, name="request"),
+    path("<int:pk>/", views.document_detail, name="detail"),
+    path("<int:pk>/tandatangani/", views.document_sign_view, name="sign"),
+    path("<int:pk>/lihat/", views.document_preview_view, name="preview"),
+    path("<int:pk>/unduh/", views.document_download_view, name="download"),
+]

@@ -1,0 +1,166 @@
+"""Every URL route and API operation, with who may use it. Enforced by `RouteAccessMiddleware`.
+
+The registry fails closed: a route that is not listed here answers 404 to every signed-in user, and a
+test walks Django's URL resolver and the OpenAPI schema so that a new route without an entry fails the
+suite. Roles decide which routes a user may open at all; which *records* they see is decided by the
+scoped selectors (napiter.accounts.access). Either refusal answers 404, never 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.http import Http404, HttpRequest, HttpResponse
+from rest_framework import exceptions, permissions
+
+from napiter.accounts import roles
+from napiter.accounts.models import User
+
+if TYPE_CHECKING:  # rest_framework.views imports the API settings, which import this module
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+PUBLIC = "public"  # no login needed
+SIGNED_IN = "signed_in"  # any signed-in user
+
+
+@dataclass(frozen=True)
+class Route:
+    view_name: str
+    allowed: frozenset[str] | str
+    methods: frozenset[str] = frozenset({"GET"})
+    # The kind of record the route's `pk` names, for the access matrix tests ("person", ...).
+    subject: str | None = None
+    api: bool = False
+    notes: str = field(default="", compare=False)
+
+    def permits(self, user: User) -> bool:
+        if self.allowed in (PUBLIC, SIGNED_IN):
+            return True
+        return bool(set(user.role_names()) & set(self.allowed))
+
+
+def _roles(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+PEOPLE_ROLES = _roles(roles.PENDAMPING, roles.SUPERVISOR, roles.KOORDINATOR, roles.ASESOR)
+CASEWORK_ROLES = _roles(roles.PENDAMPING, roles.SUPERVISOR)
+ALL_ROLES = frozenset(roles.ROLES)
+AUDIT_ROLES = _roles(roles.AUDITOR, roles.ADMIN)
+GET, POST = frozenset({"GET"}), frozenset({"POST"})
+# Documents about people (case reports, ...); kinds about sinergi plans will add the K/L planner.
+DOCUMENT_ROLES = PEOPLE_ROLES
+
+ROUTES: dict[str, Route] = {
+    r.view_name: r
+    for r in [
+        # Pages
+        Route("home", SIGNED_IN),
+        Route("login", PUBLIC, frozenset({"GET", "POST"})),
+        Route("logout", PUBLIC, POST),
+        Route("otp-verify", SIGNED_IN, frozenset({"GET", "POST"})),
+        Route("otp-enrol", SIGNED_IN, frozenset({"GET", "POST"})),
+        Route("set_language", PUBLIC, POST),
+        Route("healthz", PUBLIC),
+        Route("regions:browse", ALL_ROLES - {roles.AUDITOR}),
+        Route("regions:options", ALL_ROLES - {roles.AUDITOR}),
+        Route("cases:person-list", PEOPLE_ROLES),
+        Route("cases:person-create", CASEWORK_ROLES, frozenset({"GET", "POST"})),
+        Route("cases:person-similar", PEOPLE_ROLES),
+        Route("cases:person-detail", PEOPLE_ROLES, subject="person"),
+        Route("cases:person-reveal", PEOPLE_ROLES, POST, subject="person"),
+        Route("cases:case-open", CASEWORK_ROLES, POST, subject="person"),
+        Route("cases:case-detail", PEOPLE_ROLES, subject="case"),
+        Route("cases:case-transition", CASEWORK_ROLES, POST, subject="case"),
+        Route("cases:case-close", CASEWORK_ROLES, POST, subject="case"),
+        Route("cases:visit-create", CASEWORK_ROLES, POST, subject="case"),
+        Route("cases:note-create", CASEWORK_ROLES, POST, subject="case"),
+        Route("audit:access-list", AUDIT_ROLES),
+        Route("audit:change-list", AUDIT_ROLES),
+        Route("documents:list", DOCUMENT_ROLES),
+        Route("documents:request", DOCUMENT_ROLES, POST),
+        Route("documents:detail", DOCUMENT_ROLES, subject="document"),
+        Route("documents:sign", DOCUMENT_ROLES, POST, subject="document"),
+        Route("documents:preview", DOCUMENT_ROLES, subject="document"),
+        Route("documents:download", DOCUMENT_ROLES, subject="document"),
+        # Public: the QR code on every signed document leads here; rate-limited, no personal data.
+        Route("verification:document", PUBLIC, frozenset({"GET", "POST"}), subject="verification"),
+        # API
+        Route("api-root", SIGNED_IN, api=True),
+        Route("api-token", PUBLIC, POST, api=True),
+        # The API contract is not secret: integrators read it before they have an account.
+        Route("api-schema", PUBLIC, api=True),
+        Route("api-docs", PUBLIC),
+        Route("region-list", SIGNED_IN, api=True),
+        Route("region-detail", SIGNED_IN, subject="region", api=True),
+        Route("person-list", PEOPLE_ROLES, frozenset({"GET", "POST"}), api=True),
+        Route("person-detail", PEOPLE_ROLES, subject="person", api=True),
+        Route("person-reveal", PEOPLE_ROLES, POST, subject="person", api=True),
+        Route("case-list", PEOPLE_ROLES, frozenset({"GET", "POST"}), api=True),
+        Route("case-detail", PEOPLE_ROLES, subject="case", api=True),
+        Route("case-transition", PEOPLE_ROLES, POST, subject="case", api=True),
+        Route("case-close", PEOPLE_ROLES, POST, subject="case", api=True),
+        Route("case-visits", PEOPLE_ROLES, frozenset({"GET", "POST"}), subject="case", api=True),
+        Route("audit-event-list", AUDIT_ROLES, api=True),
+        Route("document-list", DOCUMENT_ROLES, frozenset({"GET", "POST"}), api=True),
+        Route("document-detail", DOCUMENT_ROLES, subject="document", api=True),
+        Route("document-sign", DOCUMENT_ROLES, POST, subject="document", api=True),
+        Route("document-download", DOCUMENT_ROLES, subject="document", api=True),
+    ]
+}
+
+# Namespaces that guard themselves and are not part of the application's role model.
+SELF_GUARDED_NAMESPACES = frozenset({"admin"})
+
+
+def route_for(request: HttpRequest) -> Route | None:
+    match = request.resolver_match
+    return ROUTES.get(match.view_name) if match is not None else None
+
+
+class RegistryPermission(permissions.BasePermission):
+    """DRF's default permission: the registry decides, after DRF has authenticated the token or session."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        route = route_for(request._request)
+        if route is None:
+            raise exceptions.NotFound()
+        if route.allowed == PUBLIC:
+            return True
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        if not route.permits(request.user):  # type: ignore[arg-type]
+            raise exceptions.NotFound()
+        return True
+
+
+class RouteAccessMiddleware:
+    """Refuse, with 404, any signed-in user whose roles the route's registry entry does not allow.
+
+    API routes are left to `RegistryPermission`: token users are only known once DRF has authenticated them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], view_args: object, view_kwargs: object
+    ) -> None:
+        match = request.resolver_match
+        if match is None or SELF_GUARDED_NAMESPACES.intersection(match.namespaces):
+            return
+        route = ROUTES.get(match.view_name)
+        if route is None:
+            raise Http404("Data tidak ditemukan.")
+        if route.api:
+            return
+        user = request.user
+        if user.is_authenticated and not route.permits(user):  # type: ignore[arg-type]
+            raise Http404("Data tidak ditemukan.")
+        return

@@ -1,0 +1,94 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from napiter.accounts.models import Office
+from napiter.accounts.services import user_upsert
+from napiter.audit.models import AccessEvent
+from napiter.audit.selectors import access_events_visible_to
+from napiter.audit.services import access_log
+
+pytestmark = pytest.mark.django_db
+
+
+def test_access_log_snapshots_who_where_and_what(cast, rf):
+    request = rf.get("/orang/42/?q=3673010101800001", REMOTE_ADDR="10.20.30.40")
+    event = access_log(
+        user=cast.banten_pendamping,
+        action=AccessEvent.Action.VIEW,
+        obj_type=Office,
+        obj_id=42,
+        person_id=42,
+        request=request,
+    )
+    cast.banten_pendamping.username = "siti.nurhaliza"
+    cast.banten_pendamping.save(update_fields=["username"])
+    event = AccessEvent.objects.get(pk=event.pk)
+    assert (event.username, event.user_id) == ("dinsos.banten.pendamping", cast.banten_pendamping.pk)
+    assert (event.office_name, event.office_id) == ("Dinas Sosial Provinsi Banten", cast.banten_pendamping.office_id)
+    assert (event.object_type, event.object_id, event.person_id) == ("accounts.office", "42", 42)
+    assert event.ip_address == "10.20.30.40"
+    assert event.path == "/orang/42/"  # never the query string: searches may carry a NIK
+
+
+def test_reveal_needs_a_reason_and_the_fields(cast):
+    with pytest.raises(ValidationError) as error:
+        access_log(
+            user=cast.banten_pendamping, action=AccessEvent.Action.REVEAL, obj_type="cases.person", obj_id=1, reason=" "
+        )
+    assert set(error.value.message_dict) == {"reason", "fields_revealed"}
+    event = access_log(
+        user=cast.banten_pendamping,
+        action=AccessEvent.Action.REVEAL,
+        obj_type="cases.person",
+        obj_id=1,
+        person_id=1,
+        fields=["nik", "address", "nik"],
+        reason="Verifikasi data untuk penyaluran bantuan UEP",
+    )
+    assert event.fields_revealed == ["address", "nik"]
+
+
+def test_database_refuses_a_reveal_without_reason_even_past_the_service(cast):
+    event = AccessEvent(username="x", action=AccessEvent.Action.REVEAL, object_type="cases.person")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event.save(force_insert=True)
+
+
+def test_unknown_action_is_refused(cast):
+    with pytest.raises(ValidationError):
+        access_log(user=cast.banten_pendamping, action="peek", obj_type="cases.person", obj_id=1)
+
+
+def test_anonymous_reads_are_a_programming_error(db):
+    with pytest.raises(ValueError, match="anonymously"):
+        access_log(user=AnonymousUser(), action=AccessEvent.Action.VIEW, obj_type="cases.person", obj_id=1)
+
+
+def test_forwarded_address_is_ignored_without_a_trusted_proxy(cast, rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    event = access_log(user=cast.auditor, action="list", obj_type="cases.person", obj_id="", request=request)
+    assert event.ip_address == "10.0.0.5"
+
+
+def test_behind_a_trusted_proxy_the_address_it_appended_is_used(cast, rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
+    event = access_log(user=cast.auditor, action="list", obj_type="cases.person", obj_id="", request=request)
+    assert event.ip_address == "203.0.113.9"
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="bukan-alamat")
+    event = access_log(user=cast.auditor, action="list", obj_type="cases.person", obj_id="", request=request)
+    assert event.ip_address is None
+
+
+def test_only_auditors_and_administrators_see_access_events(cast, settings):
+    access_log(user=cast.banten_pendamping, action="view", obj_type="cases.person", obj_id=3, person_id=3)
+    admin = user_upsert(
+        username="admin.pusat", office=cast.auditor.office, role="admin", password=settings.DEMO_PASSWORD
+    )
+    assert access_events_visible_to(cast.auditor).filter(person_id=3).count() == 1
+    assert access_events_visible_to(admin).filter(person_id=3).count() == 1
+    for outsider in (cast.banten_pendamping, cast.koordinator, cast.kemenag_perencana, AnonymousUser()):
+        assert not access_events_visible_to(outsider).exists()

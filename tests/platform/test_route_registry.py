@@ -1,0 +1,175 @@
+"""Every route is in the registry, and every registered route behaves as the registry says for an
+in-scope user, an out-of-scope user and an anonymous visitor."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from drf_spectacular.generators import SchemaGenerator
+
+from napiter.accounts import roles
+from napiter.routes import PUBLIC, ROUTES, SELF_GUARDED_NAMESPACES, SIGNED_IN, Route
+from tests.documents.factories import signed_case_report_for_matrix, verification_code_for_matrix
+from tests.factories import CaseFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _named_routes(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace in SELF_GUARDED_NAMESPACES:
+                continue
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names |= _named_routes(p.url_patterns, ns)
+        elif p.name is None:
+            names.add(f"<unnamed {p.pattern}>")
+        elif not p.name.endswith("-root") or p.name == "api-root":
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_url_route_is_registered():
+    routes = _named_routes(get_resolver().url_patterns)
+    # DRF's format-suffix and router helper routes share names with the registered ones.
+    missing = sorted(routes - set(ROUTES))
+    assert missing == [], f"routes without a registry entry in napiter/routes.py: {missing}"
+
+
+def test_registry_has_no_stale_entries():
+    routes = _named_routes(get_resolver().url_patterns)
+    assert sorted(set(ROUTES) - routes) == []
+
+
+def test_every_api_operation_is_registered_with_its_method():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    problems = []
+    for path, operations in schema["paths"].items():
+        concrete = path.replace("{id}", "1").replace("{code}", "36")
+        view_name = resolve(concrete).view_name
+        route = ROUTES.get(view_name)
+        for method in operations:
+            if route is None or method.upper() not in route.methods:
+                problems.append(f"{method.upper()} {path} ({view_name})")
+    assert problems == [], f"API operations missing from the registry: {problems}"
+
+
+# --- the matrix -------------------------------------------------------------------------------------
+
+USER_FOR_ROLE = {
+    roles.PENDAMPING: "banten_pendamping",
+    roles.SUPERVISOR: "banten_kabid",
+    roles.KOORDINATOR: "koordinator",
+    roles.ASESOR: "asesor",
+    roles.PERENCANA: "kemenag_perencana",
+    roles.AUDITOR: "auditor",
+}
+# Same role, other territory: sees the route, not the Banten record.
+OUT_OF_SCOPE_FOR_ROLE = {roles.PENDAMPING: "kaltim_pendamping"}
+
+
+def _url(route: Route, subjects: dict[str, object]) -> str:
+    from django.urls import reverse
+
+    kwargs = {SUBJECT_URL_KWARG.get(route.subject, "pk"): subjects[route.subject].pk} if route.subject else {}  # type: ignore[attr-defined]
+    return reverse(route.view_name, kwargs=kwargs)
+
+
+def _call(client, route: Route, url: str):
+    method = "get" if "GET" in route.methods else "post"
+    return getattr(client, method)(url, **({"content_type": "application/json"} if route.api else {}))
+
+
+def _app_routes() -> list[Route]:
+    return [r for r in ROUTES.values() if r.view_name not in {"logout", "set_language", "login", "api-token"}]
+
+
+# One record of each kind a route can name, all belonging to the Banten person "Subjek Matriks". A new kind
+# of subject adds its factory here.
+SUBJECT_FACTORIES = {
+    "person": lambda person: person,
+    "case": lambda person: CaseFactory(person=person),
+    "region": lambda person: person.domicile_region,
+    "document": signed_case_report_for_matrix,
+    "verification": verification_code_for_matrix,  # after "document": the public code of that document
+}
+
+
+SUBJECT_URL_KWARG = {"region": "code", "verification": "code"}
+# Reference data is the same for everyone; these subjects belong to a person and follow the person's scope.
+SCOPED_SUBJECTS = {"person", "case", "document"}
+
+
+@pytest.fixture
+def subject(base_data):
+    person = PersonFactory(full_name="Subjek Matriks")
+    return {kind: make(person) for kind, make in SUBJECT_FACTORIES.items()}
+
+
+@pytest.mark.parametrize("route", _app_routes(), ids=lambda r: r.view_name)
+def test_anonymous(route: Route, client, subject):
+    response = _call(client, route, _url(route, subject))
+    if route.allowed == PUBLIC:
+        assert response.status_code in (200, 405)
+    elif route.api:
+        assert response.status_code == 401
+    else:
+        assert response.status_code == 302
+        assert "/masuk/" in response["Location"]
+
+
+@pytest.mark.parametrize("route", _app_routes(), ids=lambda r: r.view_name)
+@pytest.mark.parametrize("role", list(USER_FOR_ROLE))
+def test_each_role(route: Route, role: str, cast, client_for, subject):
+    user = getattr(cast, USER_FOR_ROLE[role])
+    response = _call(client_for(user), route, _url(route, subject))
+    allowed = route.allowed in (PUBLIC, SIGNED_IN) or role in route.allowed
+    if not allowed:
+        assert response.status_code == 404, f"{role} must not reach {route.view_name}"
+    else:
+        # POST routes get an empty body: a validation answer, or the redirect back to the page the form sits
+        # on, proves the user got through to the view.
+        expected = (200,) if "GET" in route.methods else (200, 302, 400)
+        assert response.status_code in expected, f"{role} on {route.view_name}: {response.status_code}"
+        if response.status_code == 302:
+            assert "/masuk/" not in response["Location"]
+        if route.subject == "person" and response.status_code == 200 and "GET" in route.methods:
+            assert "Subjek Matriks" in response.content.decode()
+
+
+@pytest.mark.parametrize("route", [r for r in _app_routes() if r.subject in SCOPED_SUBJECTS], ids=lambda r: r.view_name)
+@pytest.mark.parametrize("role", list(OUT_OF_SCOPE_FOR_ROLE))
+def test_out_of_scope_record_is_404(route: Route, role: str, cast, client_for, subject):
+    user = getattr(cast, OUT_OF_SCOPE_FOR_ROLE[role])
+    response = _call(client_for(user), route, _url(route, subject))
+    assert response.status_code == 404
+    assert "Subjek Matriks" not in response.content.decode()
+
+
+@pytest.mark.parametrize("view_name", ["cases:person-list", "person-list"])
+def test_out_of_scope_lists_do_not_show_the_record(view_name, cast, client_for, subject):
+    from django.urls import reverse
+
+    response = client_for(cast.kaltim_pendamping).get(reverse(view_name))
+    assert response.status_code == 200
+    assert "Subjek Matriks" not in response.content.decode()
+
+
+def test_unregistered_route_fails_closed(cast, client_for, settings):
+    """A view that someone forgot to register is unreachable, not open."""
+    from django.urls import path
+
+    from napiter import urls as project_urls
+
+    def forgotten(request):
+        from django.http import HttpResponse
+
+        return HttpResponse("rahasia")
+
+    settings.ROOT_URLCONF = type(
+        "Conf", (), {"urlpatterns": [path("lupa/", forgotten, name="forgotten"), *project_urls.urlpatterns]}
+    )
+    response = client_for(cast.koordinator).get("/lupa/")
+    assert response.status_code == 404
+    assert b"rahasia" not in response.content
