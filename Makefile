@@ -38,3 +38,7 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Benchmarks are measurements, not tests: they print numbers and assert nothing about speed.
+bench: $(STAMP)
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/documents/bench_case_report.py

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -8,7 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.models import Case, Person, PersonQuerySet
+from cases.filters import PersonFilterSet
+from cases.models import Case, Person, PersonQuerySet, Transfer
 from cases.selectors import case_get_for_user, cases_visible_to, people_visible_to, person_get_for_user
 from cases.serializers import (
     CaseCloseSerializer,
@@ -21,6 +24,13 @@ from cases.serializers import (
     RevealResponseSerializer,
     VisitSerializer,
 )
+from cases.serializers_workflow import (
+    ReferralCreateSerializer,
+    ReferralSerializer,
+    TransferDecisionSerializer,
+    TransferRequestSerializer,
+    TransferSerializer,
+)
 from cases.services import (
     DuplicatePerson,
     case_close,
@@ -32,11 +42,15 @@ from cases.services import (
     person_reveal,
     visit_record,
 )
+from cases.workflows import referral_create, transfer_accept, transfer_decline, transfer_request
 from napiter.accounts.models import User
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Person]):
     """People the caller may see (their jurisdiction and explicit grants). Each retrieve is logged."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
 
     @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
     def create(self, request: Request) -> Response:
@@ -53,8 +67,6 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         except DjangoValidationError as exc:
             raise _service_errors(exc) from exc
         return Response({**PersonSerializer(person).data, "warnings": warnings}, status=status.HTTP_201_CREATED)
-
-    serializer_class = PersonSerializer
 
     def get_queryset(self) -> PersonQuerySet:
         user: User = self.request.user  # type: ignore[assignment]
@@ -158,3 +170,51 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         except DjangoValidationError as exc:
             raise _service_errors(exc) from exc
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def refer(self, request: Request, pk: str) -> Response:
+        """Refer the case (owning office), with consent: to another office, an LKS, an agency or Sekolah Rakyat."""
+        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
+        data = ReferralCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            referral = referral_create(user=request.user, case_pk=pk, **data.validated_data)  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransferRequestSerializer, responses={201: TransferSerializer})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: str) -> Response:
+        """Ask the Dinas Sosial of the person's new territory to take the case over (owning office)."""
+        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
+        data = TransferRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            transfer = transfer_request(user=request.user, case_pk=pk, **data.validated_data)  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransferDecisionSerializer, responses={200: TransferSerializer})
+    @action(detail=True, methods=["post"], url_path="transfer/accept")
+    def transfer_accept(self, request: Request, pk: str) -> Response:
+        """Accept the pending transfer (receiving office): the case and the person move to your office."""
+        return self._transfer_decision(request, pk, transfer_accept)
+
+    @extend_schema(request=TransferDecisionSerializer, responses={200: TransferSerializer})
+    @action(detail=True, methods=["post"], url_path="transfer/decline")
+    def transfer_decline(self, request: Request, pk: str) -> Response:
+        """Decline the pending transfer (receiving office), with a note saying why."""
+        return self._transfer_decision(request, pk, transfer_decline)
+
+    def _transfer_decision(self, request: Request, pk: str, decide: Callable[..., Transfer]) -> Response:
+        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
+        data = TransferDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            transfer = decide(user=request.user, case_pk=pk, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(TransferSerializer(transfer).data)

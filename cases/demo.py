@@ -62,6 +62,10 @@ def seed_people() -> int:
         caseworker = User.objects.filter(office=office, groups__name="pendamping").first() or User.objects.get(
             username="kemensos.supervisor"
         )
+        regency_names = {
+            r.code: r.name.removeprefix("Kota ").removeprefix("Kabupaten ")
+            for r in Region.objects.filter(level=Region.Level.REGENCY, code__startswith=f"{province}.")
+        }
         villages = list(
             Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=f"{province}.").order_by("code")[:400]
         )
@@ -95,7 +99,7 @@ def seed_people() -> int:
                 birth = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
                 person = Person.objects.create(
                     category=category, nik=_nik(district, birth, sex, serial), full_name=_name(rng, sex, family),
-                    sex=sex, birth_place=village.parent.parent.name.removeprefix("Kota ").removeprefix("Kabupaten "),
+                    sex=sex, birth_place=regency_names[village.code[:5]],
                     birth_date=birth, domicile_region=village, address=f"{household.address}, {village.name}",
                     phone=f"08{rng.randint(11, 59)}{rng.randint(10000000, 99999999)}", household=household,
                     relation_to_head=relation, legal_basis=Person.LegalBasis.LEGAL_OBLIGATION,

@@ -321,3 +321,176 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"Catatan {self.written_at:%d-%m-%Y}"
+
+
+class DtsenSnapshot(models.Model):
+    """One imported DT-SEN extract (Data Tunggal Sosial Ekonomi Nasional), kept whole: snapshots are history."""
+
+    snapshot_date = models.DateField("tanggal data")
+    source_name = models.CharField("nama berkas", max_length=200)
+    imported_at = models.DateTimeField("diimpor", auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="diimpor oleh", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    row_count = models.PositiveIntegerField("jumlah baris", default=0)
+
+    class Meta:
+        verbose_name = "snapshot DT-SEN"
+        verbose_name_plural = "snapshot DT-SEN"
+        ordering = ["-snapshot_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"DT-SEN {self.snapshot_date:%d-%m-%Y}"
+
+
+class DtsenRecord(models.Model):
+    """One NIK's row in a snapshot: welfare decile and the flags that block or escalate aid."""
+
+    snapshot = models.ForeignKey(
+        DtsenSnapshot, verbose_name="snapshot", on_delete=models.CASCADE, related_name="records"
+    )
+    nik = models.CharField("NIK", max_length=16)
+    decile = models.PositiveSmallIntegerField("desil")
+    flag_terror_network = models.BooleanField("terindikasi jaringan terorisme", default=False)
+    flag_online_gambling = models.BooleanField("terindikasi judi daring", default=False)
+
+    class Meta:
+        verbose_name = "data DT-SEN"
+        verbose_name_plural = "data DT-SEN"
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "nik"], name="dtsen_one_row_per_nik"),
+            models.CheckConstraint(name="dtsen_decile_1_10", condition=models.Q(decile__gte=1, decile__lte=10)),
+        ]
+        indexes = [models.Index(fields=["nik", "snapshot"], name="dtsen_nik")]
+
+    def __str__(self) -> str:
+        return f"desil {self.decile}"
+
+
+class Referral(models.Model):
+    """A case referred to an LKS, another office or agency, or Sekolah Rakyat (children), with consent."""
+
+    class Kind(models.TextChoices):
+        LKS = "lks", "Lembaga Kesejahteraan Sosial (LKS)"
+        OFFICE = "kantor", "Kantor lain dalam sistem"
+        AGENCY = "instansi", "Instansi lain"
+        SEKOLAH_RAKYAT = "sekolah_rakyat", "Sekolah Rakyat"
+
+    class Status(models.TextChoices):
+        SENT = "dikirim", "Dikirim"
+        ACCEPTED = "diterima", "Diterima"
+        DECLINED = "ditolak", "Ditolak"
+        COMPLETED = "selesai", "Selesai"
+
+    case = models.ForeignKey(Case, verbose_name="kasus", on_delete=models.PROTECT, related_name="referrals")
+    kind = models.CharField("jenis rujukan", max_length=16, choices=Kind.choices)
+    to_office = models.ForeignKey(
+        "accounts.Office", verbose_name="kantor tujuan", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="incoming_referrals",
+    )  # fmt: skip
+    to_organisation = models.CharField("lembaga tujuan", max_length=200, blank=True)
+    reason = models.TextField("alasan rujukan")
+    consent_given = models.BooleanField("persetujuan diberikan", default=False)
+    consent_by = models.CharField("persetujuan oleh", max_length=120, blank=True, help_text="Ybs. atau wali (anak).")
+    consent_date = models.DateField("tanggal persetujuan", null=True, blank=True)
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.SENT)
+    outcome = models.TextField("hasil", blank=True)
+    access_until = models.DateTimeField("akses kantor tujuan sampai", null=True, blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="dirujuk oleh", on_delete=models.PROTECT, related_name="+"
+    )
+    referred_at = models.DateTimeField("dirujuk", default=timezone.now)
+    responded_at = models.DateTimeField("ditanggapi", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rujukan"
+        verbose_name_plural = "rujukan"
+        ordering = ["-referred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="referral_has_consent", condition=models.Q(consent_given=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rujukan {self.get_kind_display()} #{self.pk}"
+
+
+class Transfer(models.Model):
+    """A case moving to another office when the person moves; the receiving office must accept."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "diajukan", "Diajukan"
+        ACCEPTED = "diterima", "Diterima"
+        DECLINED = "ditolak", "Ditolak"
+        CANCELLED = "dibatalkan", "Dibatalkan"
+
+    case = models.ForeignKey(Case, verbose_name="kasus", on_delete=models.PROTECT, related_name="transfers")
+    from_office = models.ForeignKey(
+        "accounts.Office", verbose_name="kantor asal", on_delete=models.PROTECT, related_name="outgoing_transfers"
+    )
+    to_office = models.ForeignKey(
+        "accounts.Office", verbose_name="kantor tujuan", on_delete=models.PROTECT, related_name="incoming_transfers"
+    )
+    new_domicile = models.ForeignKey(
+        Region, verbose_name="domisili baru", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reason = models.TextField("alasan")
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="diajukan oleh", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("diajukan", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="diputuskan oleh", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField("diputuskan", null=True, blank=True)
+    decision_note = models.TextField("catatan keputusan", blank=True)
+
+    class Meta:
+        verbose_name = "perpindahan kasus"
+        verbose_name_plural = "perpindahan kasus"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="diajukan"), name="transfer_one_pending_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Perpindahan #{self.pk} ({self.get_status_display()})"
+
+
+class Incident(models.Model):
+    """A terror event. People are linked to it as perpetrator, victim or family; the links are never shown
+    across sides (a victim's record never names a perpetrator of the same event, and vice versa)."""
+
+    name = models.CharField("nama peristiwa", max_length=200)
+    occurred_on = models.DateField("tanggal")
+    region = models.ForeignKey(Region, verbose_name="lokasi", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "peristiwa"
+        verbose_name_plural = "peristiwa"
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncidentInvolvement(models.Model):
+    class Side(models.TextChoices):
+        PERPETRATOR = "pelaku", "Pelaku"
+        VICTIM = "korban", "Korban"
+
+    incident = models.ForeignKey(Incident, verbose_name="peristiwa", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name="orang", on_delete=models.PROTECT, related_name="involvements")
+    side = models.CharField("pihak", max_length=8, choices=Side.choices)
+
+    class Meta:
+        verbose_name = "keterlibatan peristiwa"
+        verbose_name_plural = "keterlibatan peristiwa"
+        permissions = [("view_incident_links", "Dapat melihat keterkaitan pelaku dan korban suatu peristiwa")]
+        constraints = [models.UniqueConstraint(fields=["incident", "person"], name="involvement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} — {self.incident}"

@@ -3,13 +3,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import QuerySet
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Case, CaseNote, CaseStageChange, Person, PersonQuerySet, Visit
+from cases.identity import normalize_number
+from cases.models import (
+    Case,
+    CaseNote,
+    CaseStageChange,
+    IncidentInvolvement,
+    Person,
+    PersonQuerySet,
+    Referral,
+    Transfer,
+    Visit,
+)
 from napiter.accounts.access import person_scope_q
 from napiter.accounts.models import User
 
@@ -65,8 +76,9 @@ class TimelineEntry:
 
 
 def person_timeline(person: Person) -> list[TimelineEntry]:
-    """Everything that happened to a person, newest first: case stages and visits (grants and
-    assessments join as those modules land). The caller has already checked scope and logged the read."""
+    """Everything that happened to a person, newest first: case stages, visits, referrals, transfers and
+    the person's own incidents (grants and assessments join as those modules land).
+    The caller has already checked scope and logged the read."""
     changes = CaseStageChange.objects.filter(case__person=person).select_related("changed_by")
     visits = Visit.objects.filter(case__person=person)
     entries = [
@@ -78,6 +90,35 @@ def person_timeline(person: Person) -> list[TimelineEntry]:
         )
         for c in changes
     ] + [TimelineEntry(v.visited_on, "visit", f"Kunjungan: {v.place}", v.findings) for v in visits]
+    referrals = Referral.objects.filter(case__person=person).select_related("to_office")
+    entries += [
+        TimelineEntry(
+            timezone.localdate(r.referred_at),
+            "referral",
+            f"Rujukan {r.get_kind_display()}: {r.to_office.name if r.to_office else r.to_organisation}"
+            f" ({r.get_status_display()})",
+            r.outcome,
+        )
+        for r in referrals
+    ]
+    transfers = Transfer.objects.filter(case__person=person).select_related("from_office", "to_office")
+    entries += [
+        TimelineEntry(
+            timezone.localdate(t.decided_at or t.requested_at),
+            "transfer",
+            f"Perpindahan: {t.from_office.name} → {t.to_office.name} ({t.get_status_display()})",
+            t.decision_note,
+        )
+        for t in transfers
+    ]
+    # Only the person's own side of an event: never who else was involved (victim/perpetrator separation).
+    involvements = IncidentInvolvement.objects.filter(person=person).select_related("incident")
+    entries += [
+        TimelineEntry(
+            i.incident.occurred_on, "incident", f"Peristiwa: {i.incident.name}", f"Pihak: {i.get_side_display()}"
+        )
+        for i in involvements
+    ]
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
@@ -87,3 +128,48 @@ def case_notes_visible_to(user: User, case: Case) -> QuerySet[CaseNote]:
     if not user.has_perm("cases.view_intelligence_note"):
         notes = notes.filter(is_intelligence=False)
     return notes
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    category: str = ""
+    region: str = ""
+    stage: str = ""
+    office: int | None = None
+    caseworker: int | None = None
+
+
+def people_search(people: PersonQuerySet, filters: PersonFilters) -> PersonQuerySet:
+    """Narrow an already scoped queryset. `q` is a NIK (16 digits, separators allowed) or part of a name,
+    matched typo-tolerantly with trigrams on the indexed UPPER(full_name)."""
+    q = filters.q.strip()
+    digits = normalize_number(q)
+    if digits.isdigit() and len(digits) == 16:
+        people = people.filter(nik=digits)
+    elif q:
+        term = " ".join(q.split()).upper()
+        people = (
+            people.alias(uname=Upper("full_name"))
+            .filter(Q(uname__trigram_word_similar=term) | Q(uname__contains=term))
+            .annotate(similarity=TrigramWordSimilarity(term, Upper("full_name")))
+            .order_by("-similarity", "full_name", "id")
+        )
+    if filters.category:
+        people = people.filter(category=filters.category)
+    if filters.region:
+        people = people.filter(
+            Q(domicile_region__code=filters.region) | Q(domicile_region__code__startswith=f"{filters.region}.")
+        )
+    case_filters = {
+        key: value
+        for key, value in (
+            ("stage", filters.stage),
+            ("office_id", filters.office),
+            ("caseworker_id", filters.caseworker),
+        )
+        if value
+    }
+    if case_filters:
+        people = people.filter(Exists(Case.objects.filter(person=OuterRef("pk"), **case_filters)))
+    return people

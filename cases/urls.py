@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_data, views_workflow
 
 app_name = "cases"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.person_list, name="person-list"),
     path("daftar/", views.person_create, name="person-create"),
     path("mirip/", views.person_similar, name="person-similar"),
+    path("impor/", views_data.person_import_view, name="person-import"),
+    path("impor/templat/", views_data.person_import_template_view, name="person-import-template"),
+    path("impor/laporan/", views_data.person_import_report_view, name="person-import-report"),
+    path("ekspor/", views_data.person_export_view, name="person-export"),
+    path("dtsen/", views_data.dtsen_import_view, name="dtsen-import"),
     path("<int:pk>/", views.person_detail, name="person-detail"),
     path("<int:pk>/buka/", views.person_reveal_view, name="person-reveal"),
     path("<int:pk>/kasus-baru/", views.case_open_view, name="case-open"),
@@ -16,4 +21,12 @@ urlpatterns = [
     path("kasus/<int:pk>/tutup/", views.case_close_view, name="case-close"),
     path("kasus/<int:pk>/kunjungan/", views.visit_create_view, name="visit-create"),
     path("kasus/<int:pk>/catatan/", views.note_create_view, name="note-create"),
+    path("jatuh-tempo/", views_workflow.due_list, name="due-list"),
+    path("kasus/<int:pk>/rujuk/", views_workflow.referral_create_view, name="referral-create"),
+    path("kasus/<int:pk>/rujukan/tanggapi/", views_workflow.referral_respond_view, name="referral-respond"),
+    path("kasus/<int:pk>/rujukan/selesai/", views_workflow.referral_complete_view, name="referral-complete"),
+    path("kasus/<int:pk>/pindah/", views_workflow.transfer_request_view, name="transfer-request"),
+    path("kasus/<int:pk>/pindah/terima/", views_workflow.transfer_accept_view, name="transfer-accept"),
+    path("kasus/<int:pk>/pindah/tolak/", views_workflow.transfer_decline_view, name="transfer-decline"),
+    path("kasus/<int:pk>/pindah/batal/", views_workflow.transfer_cancel_view, name="transfer-cancel"),
 ]

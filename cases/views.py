@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.dtsen import dtsen_latest_for
+from cases.filters import PersonFilterSet
 from cases.forms import (
     CaseCloseForm,
     CaseOpenForm,
@@ -32,6 +34,7 @@ from cases.selectors import (
     person_timeline,
 )
 from cases.services import (
+    STAGE_ORDER,
     DuplicatePerson,
     case_can_write,
     case_close,
@@ -44,6 +47,7 @@ from cases.services import (
     person_reveal,
     visit_record,
 )
+from cases.workflows import case_workflow_panel
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
 
@@ -61,21 +65,29 @@ def _people_user(request: HttpRequest) -> User:
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     user = _people_user(request)
+    filters = PersonFilterSet(request.GET, queryset=people_visible_to(user).order_by("full_name", "id"))
+    for field in filters.form.fields.values():
+        field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
     try:
         page = max(1, int(request.GET.get("hal", "1")))
     except ValueError:
         page = 1
     offset = (page - 1) * PAGE_SIZE
+    people = filters.qs if filters.is_valid() else people_visible_to(user).none()
     # One row more than shown tells whether a next page exists, without COUNT(*) over the table.
-    rows = list(
-        people_visible_to(user)
-        .select_related("domicile_region")
-        .order_by("full_name", "id")[offset : offset + PAGE_SIZE + 1]
-    )
+    rows = list(people.select_related("domicile_region")[offset : offset + PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("hal", None)
     return render(
         request,
         "cases/person_list.html",
-        {"people": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE},
+        {
+            "people": rows[:PAGE_SIZE],
+            "page": page,
+            "has_next": len(rows) > PAGE_SIZE,
+            "filters": filters.form,
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -100,6 +112,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sensitive": masked,
             "cases": person.cases.select_related("office", "caseworker"),
             "timeline": person_timeline(person),
+            "dtsen": dtsen_latest_for(person),
             "open_form": CaseOpenForm() if user.has_perm("cases.add_case") else None,
         },
     )
@@ -171,6 +184,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", _case_context(user, case))
 
 
+def _next_stage(case: Case) -> str:
+    stages = [s.value for s in STAGE_ORDER]
+    return stages[min(stages.index(case.stage) + 1, len(stages) - 1)] if case.stage in stages else ""
+
+
 def _case_context(user: User, case: Case, **forms_: forms.Form) -> dict[str, object]:
     can_write = case_can_write(user, case)
     open_case = case.stage != Case.Stage.CLOSED
@@ -180,12 +198,13 @@ def _case_context(user: User, case: Case, **forms_: forms.Form) -> dict[str, obj
         "can_write": can_write and open_case,
         "history": case.stage_changes.select_related("changed_by"),
         "visits": case.visits.select_related("visited_by")[:50],
-        "transition_form": forms_.get("transition_form") or CaseTransitionForm(),
+        "transition_form": forms_.get("transition_form") or CaseTransitionForm(initial={"to_stage": _next_stage(case)}),
         "close_form": forms_.get("close_form") or CaseCloseForm(),
         "visit_form": forms_.get("visit_form") or VisitForm(),
         "note_form": forms_.get("note_form") or NoteForm(),
         "notes": case_notes_visible_to(user, case)[:50],
         "may_write_intelligence": user.has_perm("cases.view_intelligence_note"),
+        "workflow": case_workflow_panel(user, case),
     }
 
 

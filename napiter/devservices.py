@@ -438,6 +438,8 @@ def run(var_dir: Path, port: int, *, serve_only: bool = False) -> int:
         var_dir.mkdir(parents=True, exist_ok=True)
         pid_file.write_text(str(os.getpid()))
         env = {**os.environ, **services.environ(), "NAPITER_VAR_DIR": str(var_dir)}
+        # QR codes on documents point at the verification page of this very server unless told otherwise.
+        env.setdefault("DOCUMENTS_PUBLIC_URL", f"http://127.0.0.1:{port}")
         print(f"DATABASE_URL={services.database_url}\nREDIS_URL={services.redis_url}", flush=True)
         if not serve_only:
             _manage(["migrate", "--noinput"], env)

@@ -115,6 +115,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"postgres://postgres@127.0.0.1:{DEV_PG_PORT}/napiter")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database host that stops answering must not hang requests (and /healthz) for the OS TCP timeout.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = secret("REDIS_URL", f"redis://127.0.0.1:{DEV_REDIS_PORT}/0")
@@ -309,6 +311,9 @@ SIGNING_TRUST_ROOTS = env.list("NAPITER_SIGNING_TRUST_ROOTS", default=[str(SIGNI
 SIGNING_PKCS11_MODULE = env.str("NAPITER_SIGNING_PKCS11_MODULE", default="")
 SIGNING_PKCS11_TOKEN_LABEL = env.str("NAPITER_SIGNING_PKCS11_TOKEN_LABEL", default="")
 SIGNING_PKCS11_PIN = secret("NAPITER_SIGNING_PKCS11_PIN", "")
+# Hash in software and sign with the token's raw mechanism (CKM_ECDSA, CKM_RSA_PKCS): works on tokens
+# without hash-and-sign mechanisms (SoftHSM, many smart cards). Set 0 to use the token's own.
+SIGNING_PKCS11_RAW_MECHANISM = env.bool("NAPITER_SIGNING_PKCS11_RAW_MECHANISM", default=True)
 DOCUMENTS_TSA_URL = env.str("DOCUMENTS_TSA_URL", default="")  # RFC 3161 timestamp authority, optional
 # The address printed in the QR code and the footer of every document: the public verification site.
 DOCUMENTS_PUBLIC_URL = env.str("DOCUMENTS_PUBLIC_URL", default="http://127.0.0.1:8000")

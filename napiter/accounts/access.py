@@ -63,6 +63,7 @@ def person_scope_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     if not works_with_people(user):
         # Planners, auditors, anonymous: no jurisdiction and no grant opens a person record to them.
         return Q(pk__in=[])
+    assert isinstance(user, User)  # works_with_people() holds only for signed-in users
     jurisdiction = person_jurisdiction(user)
     region_field = f"{prefix}domicile_region__code"
     if jurisdiction.everywhere:

@@ -22,6 +22,7 @@ class DemoOffice:
     name: str
     jurisdiction: str
     region: str | None
+    address: str
     timezone: str = Office.TimeZone.WIB
 
 
@@ -50,21 +51,48 @@ DEMO_AGENCIES = [
 ]
 
 DEMO_OFFICES = [
-    DemoOffice("BNPT-DERAD", "bnpt", "BNPT, Direktorat Deradikalisasi", Office.Jurisdiction.NATIONAL, None),
     DemoOffice(
-        "KEMENSOS-RESOS", "kemensos", "Kemensos, Direktorat Rehabilitasi Sosial", Office.Jurisdiction.NATIONAL, None
+        "BNPT-DERAD",
+        "bnpt",
+        "BNPT, Direktorat Deradikalisasi",
+        Office.Jurisdiction.NATIONAL,
+        None,
+        "Jl. Anyer No. 7, Kompleks IPSC Sentul, Kabupaten Bogor, Jawa Barat",
     ),
-    DemoOffice("DINSOS-BTN", "dinsos-36", "Dinas Sosial Provinsi Banten", Office.Jurisdiction.PROVINCE, "36"),
+    DemoOffice(
+        "KEMENSOS-RESOS",
+        "kemensos",
+        "Kemensos, Direktorat Rehabilitasi Sosial",
+        Office.Jurisdiction.NATIONAL,
+        None,
+        "Jl. Salemba Raya No. 28, Jakarta Pusat 10430",
+    ),
+    DemoOffice(
+        "DINSOS-BTN",
+        "dinsos-36",
+        "Dinas Sosial Provinsi Banten",
+        Office.Jurisdiction.PROVINCE,
+        "36",
+        "Kawasan Pusat Pemerintahan Provinsi Banten (KP3B), Jl. Syech Nawawi Al Bantani, Kota Serang 42171",
+    ),
     DemoOffice(
         "DINSOS-KTM",
         "dinsos-64",
         "Dinas Sosial Provinsi Kalimantan Timur",
         Office.Jurisdiction.PROVINCE,
         "64",
+        "Jl. Basuki Rahmat No. 92, Kota Samarinda 75117",
         Office.TimeZone.WITA,
     ),
-    DemoOffice("KEMENAG-RENC", "kemenag", "Kementerian Agama, Biro Perencanaan", Office.Jurisdiction.NATIONAL, None),
-    DemoOffice("INSPEKTORAT", "inspektorat", "Inspektorat", Office.Jurisdiction.NATIONAL, None),
+    DemoOffice(
+        "KEMENAG-RENC",
+        "kemenag",
+        "Kementerian Agama, Biro Perencanaan",
+        Office.Jurisdiction.NATIONAL,
+        None,
+        "Jl. Lapangan Banteng Barat No. 3-4, Jakarta Pusat 10710",
+    ),
+    DemoOffice("INSPEKTORAT", "inspektorat", "Inspektorat", Office.Jurisdiction.NATIONAL, None, "Jakarta"),
 ]
 
 DEMO_CAST = [
@@ -110,6 +138,7 @@ def seed_accounts(password: str) -> None:
             jurisdiction=o.jurisdiction,
             region_code=o.region,
             timezone=o.timezone,
+            address=o.address,
         )
         for o in DEMO_OFFICES
     }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -126,7 +128,7 @@ class OfficeUserManager(UserManager["User"]):
 class User(AbstractUser):
     """A person who works in one office; what they may do comes from their role groups."""
 
-    objects = OfficeUserManager()
+    objects: ClassVar[OfficeUserManager] = OfficeUserManager()
 
     office = models.ForeignKey(
         Office, verbose_name="kantor", null=True, blank=True, on_delete=models.PROTECT, related_name="users"

@@ -6,13 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from napiter.accounts.models import User
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url_name: str
     allowed: Callable[[User], bool]
 
@@ -37,13 +39,15 @@ def _staff(user: User) -> bool:
 
 
 NAV_ITEMS = [
-    NavItem("Beranda", "home", _any),
-    NavItem("Orang", "cases:person-list", _perm("cases.view_person")),
-    NavItem("Wilayah", "regions:browse", _perm("regions.view_region")),
-    NavItem("Dokumen saya", "documents:list", _perm("documents.view_document")),
-    NavItem("Audit", "audit:access-list", _perm("audit.view_accessevent")),
-    NavItem("API", "api-docs", _any),
-    NavItem("Admin", "admin:index", _staff),
+    NavItem(_("Beranda"), "home", _any),
+    NavItem(_("Orang"), "cases:person-list", _perm("cases.view_person")),
+    NavItem(_("Jatuh tempo"), "cases:due-list", _perm("cases.add_visit")),
+    NavItem(_("DT-SEN"), "cases:dtsen-import", _perm("cases.add_dtsensnapshot")),
+    NavItem(_("Wilayah"), "regions:browse", _perm("regions.view_region")),
+    NavItem(_("Dokumen saya"), "documents:list", _perm("documents.view_document")),
+    NavItem(_("Audit"), "audit:access-list", _perm("audit.view_accessevent")),
+    NavItem(_("API"), "api-docs", _any),
+    NavItem(_("Admin"), "admin:index", _staff),
 ]
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Role:
     name: str
-    label: str
-    description: str
+    label: str | Promise
+    description: str | Promise
     permissions: tuple[str, ...] = field(default_factory=tuple)
     needs_2fa: bool = False
 
@@ -32,32 +35,36 @@ _PEOPLE = ("cases.view_person", "cases.view_case", "cases.view_household")
 _CASEWORK = (
     "cases.add_person", "cases.change_person", "cases.add_household", "cases.change_household",
     "cases.add_case", "cases.change_case", "cases.add_visit", "cases.add_casenote",
+    "cases.add_incidentinvolvement",
 )  # fmt: skip
 _REVEAL_ALL = ("cases.reveal_identity", "cases.reveal_contact")
 # Requesting a document is further limited per kind (napiter/documents/kinds.py), e.g. a case report
 # is requested by a supervisor of the office that owns the case.
 _DOCUMENTS = ("documents.view_document",)
 _SIGN = ("documents.sign_document",)
+# DT-SEN extracts are loaded by supervisors (Dinsos, Kemensos) and the national BNPT coordinator.
+_DTSEN_IMPORT = ("cases.add_dtsensnapshot", "cases.view_dtsensnapshot")
 
 ROLES: dict[str, Role] = {
     r.name: r
     for r in [
         Role(
             PENDAMPING,
-            "Pendamping",
-            "Mendaftarkan orang dan keluarga, mengelola kasus, kunjungan dan penyaluran bantuan di wilayah kantor.",
+            _("Pendamping"),
+            _("Mendaftarkan orang dan keluarga, mengelola kasus, kunjungan dan penyaluran bantuan di wilayah kantor."),
             (*_REGIONS, *_PEOPLE, *_CASEWORK, *_REVEAL_ALL, *_DOCUMENTS),
         ),
         Role(
             SUPERVISOR,
-            "Supervisor",
-            "Mengawasi kasus dan bantuan di wilayah kantor, menetapkan bantuan, menandatangani dokumen dan laporan.",
+            _("Supervisor"),
+            _("Mengawasi kasus dan bantuan di wilayah kantor, menetapkan bantuan, menandatangani dokumen dan laporan."),
             (
                 *_REGIONS,
                 *_PEOPLE,
                 *_CASEWORK,
                 *_REVEAL_ALL,
                 "cases.view_intelligence_note",
+                *_DTSEN_IMPORT,
                 *_DOCUMENTS,
                 "documents.add_document",
                 *_SIGN,
@@ -66,34 +73,44 @@ ROLES: dict[str, Role] = {
         ),
         Role(
             KOORDINATOR,
-            "Koordinator BNPT",
-            "Menelaah dan menyetujui rencana aksi K/L, mengelola instrumen asesmen, memantau secara nasional.",
-            (*_REGIONS, *_PEOPLE, "cases.reveal_identity", *_DOCUMENTS, *_SIGN),
+            _("Koordinator BNPT"),
+            _("Menelaah dan menyetujui rencana aksi K/L, mengelola instrumen asesmen, memantau secara nasional."),
+            # Only the national coordinator records terror events and sees both sides of one event together.
+            (
+                *_REGIONS,
+                *_PEOPLE,
+                "cases.reveal_identity",
+                "cases.add_incident",
+                "cases.view_incident_links",
+                *_DTSEN_IMPORT,
+                *_DOCUMENTS,
+                *_SIGN,
+            ),
             needs_2fa=True,
         ),
         Role(
             ASESOR,
-            "Asesor",
-            "Melakukan asesmen tingkat radikalisme dan menyusun rekomendasi.",
+            _("Asesor"),
+            _("Melakukan asesmen tingkat radikalisme dan menyusun rekomendasi."),
             (*_REGIONS, *_PEOPLE, "cases.reveal_identity", *_DOCUMENTS, *_SIGN),
             needs_2fa=True,
         ),
         Role(
             PERENCANA,
-            "Perencana K/L",
-            "Menyusun dan mengajukan rencana aksi K/L serta melaporkan realisasinya; tidak melihat data orang.",
+            _("Perencana K/L"),
+            _("Menyusun dan mengajukan rencana aksi K/L serta melaporkan realisasinya; tidak melihat data orang."),
             _REGIONS,
         ),
         Role(
             AUDITOR,
-            "Auditor",
-            "Memeriksa jejak audit: siapa membuka data apa dan kapan; tidak melihat isi kasus.",
+            _("Auditor"),
+            _("Memeriksa jejak audit: siapa membuka data apa dan kapan; tidak melihat isi kasus."),
             _AUDIT,
         ),
         Role(
             ADMIN,
-            "Administrator",
-            "Mengelola kantor, pengguna, peran dan data referensi.",
+            _("Administrator"),
+            _("Mengelola kantor, pengguna, peran dan data referensi."),
             (
                 *_REGIONS,
                 "accounts.add_user",

@@ -42,7 +42,14 @@ def agency_upsert(*, code: str, name: str, kind: str) -> Agency:
 
 @transaction.atomic
 def office_upsert(
-    *, code: str, agency: Agency, name: str, jurisdiction: str, region_code: str | None, timezone: str
+    *,
+    code: str,
+    agency: Agency,
+    name: str,
+    jurisdiction: str,
+    region_code: str | None,
+    timezone: str,
+    address: str = "",
 ) -> Office:
     region = Region.objects.get(code=region_code) if region_code else None
     office = Office.objects.filter(code=code).first() or Office(code=code)
@@ -55,6 +62,7 @@ def office_upsert(
         region,
         timezone,
     )
+    office.address = address or office.address
     office.full_clean()
     office.save()
     return office

@@ -112,8 +112,8 @@ def actor_reset(conn: BaseDatabaseWrapper) -> None:
     if state.value == "":
         return
     if conn.connection.get_transaction_status() == TRANSACTION_STATUS_INERROR:
-        # Nothing runs until the rollback, and the rollback undoes a value set inside this transaction.
-        # Forget what we know: the next wrapped write sets the value again.
+        # Only inside an enclosing transaction that failed (a test's): nothing runs until its rollback,
+        # which undoes a value set inside it. Forget what we know; the next wrapped write sets it again.
         state.value = None
         return
     _apply(conn, state, "")

@@ -10,8 +10,15 @@ class DocumentSignatureInline(admin.TabularInline[DocumentSignature, Document]):
     model = DocumentSignature
     extra = 0
     can_delete = False
-    fields = ["order", "signer_name", "signer_position", "signed_at", "certificate_subject", "certificate_serial"]
-    readonly_fields = fields
+    fields = ("order", "signer_name", "signer_position", "signed_at", "certificate_subject", "certificate_serial")
+    readonly_fields = (
+        "order",
+        "signer_name",
+        "signer_position",
+        "signed_at",
+        "certificate_subject",
+        "certificate_serial",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Document | None = None) -> bool:
         return False

@@ -68,7 +68,9 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Document]):
             raise exceptions.ValidationError(exc.message_dict) from exc
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
-        return Response(DocumentSerializer(document, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            DocumentSerializer(document, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(responses={200: DocumentDetailSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -24,7 +24,9 @@ class DocumentRequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(code, kind.label) for code, kind in sorted(KINDS.items())]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(code, spec.label) for code, spec in sorted(KINDS.items())]
 
 
 class SignForm(forms.Form):

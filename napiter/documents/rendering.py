@@ -50,8 +50,10 @@ def letterhead_for(office: Office) -> Letterhead:
     address = office.address.strip() or f"Wilayah kerja: {office.jurisdiction_label}"
     if agency.kind in (Agency.Kind.DINSOS_PROVINCE, Agency.Kind.DINSOS_REGENCY) and office.region is not None:
         name = office.region.name.upper()
-        authority = f"PEMERINTAH PROVINSI {name}" if agency.kind == Agency.Kind.DINSOS_PROVINCE else f"PEMERINTAH {name}"
-        return Letterhead([authority], "DINAS SOSIAL", address)
+        government = (
+            f"PEMERINTAH PROVINSI {name}" if agency.kind == Agency.Kind.DINSOS_PROVINCE else f"PEMERINTAH {name}"
+        )
+        return Letterhead([government], "DINAS SOSIAL", address)
     # National offices are named "Agency, Unit" (e.g. "Kemensos, Direktorat Rehabilitasi Sosial").
     unit = office.name.split(",", 1)[1].strip() if "," in office.name else office.name
     authority = [agency.name.upper()]
@@ -109,7 +111,12 @@ def render_pdf(*, document: Document, kind: DocumentKind, subject: Any) -> Rende
                 # Anchors are top-left based CSS pixels; PDF boxes are bottom-left based points.
                 boxes[name] = (
                     index,
-                    (x1 * CSS_PX_TO_PT, (page_height - y2) * CSS_PX_TO_PT, x2 * CSS_PX_TO_PT, (page_height - y1) * CSS_PX_TO_PT),
+                    (
+                        x1 * CSS_PX_TO_PT,
+                        (page_height - y2) * CSS_PX_TO_PT,
+                        x2 * CSS_PX_TO_PT,
+                        (page_height - y1) * CSS_PX_TO_PT,
+                    ),
                 )
     missing = sorted(wanted - set(boxes))
     if missing:
@@ -122,7 +129,8 @@ def _with_signature_fields(pdf: bytes, boxes: dict[str, tuple[int, tuple[float, 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     for name, (page, box) in sorted(boxes.items()):
         fields.append_signature_field(
-            writer, fields.SigFieldSpec(name, on_page=page, box=tuple(round(v) for v in box))  # type: ignore[arg-type]
+            writer,
+            fields.SigFieldSpec(name, on_page=page, box=tuple(round(v) for v in box)),  # type: ignore[arg-type]
         )
     out = io.BytesIO()
     writer.write(out)

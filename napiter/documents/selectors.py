@@ -29,7 +29,7 @@ def documents_visible_to(user: User | AnonymousUser) -> QuerySet[Document]:
     signed_or_signing = DocumentSignature.objects.filter(signer=user).values("document_id")
     visible = Q(requested_by=user) | Q(pk__in=signed_or_signing)
     for kind in KINDS.values():
-        visible |= Q(kind=kind.code, subject_id__in=kind.visible_subjects(user).values("pk"))  # type: ignore[arg-type]
+        visible |= Q(kind=kind.code, subject_id__in=kind.visible_subjects(user).values("pk"))
     return Document.objects.filter(visible)
 
 
@@ -45,7 +45,7 @@ def document_get_for_user(user: User | AnonymousUser, pk: int | str, *, for_upda
 
 
 def documents_of_user(user: User) -> QuerySet[Document]:
-    """"Dokumen saya": what the user asked for or must sign (or signed), newest first."""
+    """ "Dokumen saya": what the user asked for or must sign (or signed), newest first."""
     signing = DocumentSignature.objects.filter(signer=user).values("document_id")
     return (
         Document.objects.filter(Q(requested_by=user) | Q(pk__in=signing))
@@ -107,9 +107,10 @@ def document_stored_file_check(document: Document) -> StoredFileCheck | None:
     with document.file.open("rb") as handle:
         data = handle.read()
     digest = hashlib.sha256(data).hexdigest()
-    signatures: list[dict[str, Any]] = cache.get_or_set(
+    cached = cache.get_or_set(
         f"documents:checks:{digest}", lambda: [asdict(c) for c in check_signatures(data)], CHECKS_CACHE_SECONDS
     )
+    signatures: list[dict[str, Any]] = cached or []
     return StoredFileCheck(sha256=digest, matches_record=digest == document.sha256, signatures=signatures)
 
 

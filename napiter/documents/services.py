@@ -16,6 +16,7 @@ import secrets
 import socket
 import uuid
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -139,9 +140,7 @@ def document_request(
     return document
 
 
-def _zone(office: Office) -> object:
-    from zoneinfo import ZoneInfo
-
+def _zone(office: Office) -> ZoneInfo:
     return ZoneInfo(office.timezone)
 
 
@@ -168,10 +167,10 @@ def documents_requeue_stuck() -> int:
     now = timezone.now()
     requeue_after = now - dt.timedelta(seconds=settings.DOCUMENTS_REQUEUE_AFTER_SECONDS)
     stale_after = now - dt.timedelta(seconds=settings.DOCUMENTS_STALE_RENDER_SECONDS)
+    not_sent_lately = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=requeue_after)
     stuck = Document.objects.filter(
-        Q(status=Document.Status.QUEUED, enqueued_at__isnull=True)
-        | Q(status=Document.Status.QUEUED, enqueued_at__lt=requeue_after)
-        | Q(status=Document.Status.RENDERING, render_started_at__lt=stale_after)
+        (Q(status=Document.Status.QUEUED) | Q(status=Document.Status.RENDERING, render_started_at__lt=stale_after))
+        & not_sent_lately
     ).order_by("requested_at", "id")
     sent = 0
     for document_id in stuck.values_list("pk", flat=True)[:SWEEP_BATCH]:
@@ -179,6 +178,12 @@ def documents_requeue_stuck() -> int:
             break  # the broker is down: the next sweep tries again
         sent += 1
     return sent
+
+
+def _folder(document: Document) -> str:
+    # Files are named by the document's random code, not its id: ids repeat across databases that share a
+    # storage volume (parallel test databases, a restored copy beside the live one).
+    return f"{document.year}/{document.office.code}"
 
 
 # --- rendering (in the worker) ---------------------------------------------------------------------------
@@ -217,7 +222,9 @@ def _render_finish(*, document_id: int, token: str, data: bytes, page_count: int
         logger.info("document %s: render attempt %s superseded, result discarded", document_id, token)
         return None
     digest = sha256_hex(data)
-    document.file.save(f"{document.year}/{document.office.code}/{document.pk}-{token[:8]}.pdf", ContentFile(data), save=False)
+    document.file.save(
+        f"{_folder(document)}/{document.verification_code}-{token[:8]}.pdf", ContentFile(data), save=False
+    )
     document.sha256 = document.rendered_sha256 = digest
     document.page_count = page_count
     document.status = Document.Status.AWAITING_SIGNATURE
@@ -328,7 +335,9 @@ def document_sign(*, user: User, document_id: int | str) -> Document:
     )
     old_name = document.file.name
     digest = sha256_hex(signed.data)
-    document.file.save(f"{document.year}/{office.code}/{document.pk}-ttd{pending.order}.pdf", ContentFile(signed.data), save=False)
+    document.file.save(
+        f"{_folder(document)}/{document.verification_code}-ttd{pending.order}.pdf", ContentFile(signed.data), save=False
+    )
     pending.signed_at = now
     pending.certificate_subject = signed.certificate_subject[:300]
     pending.certificate_issuer = signed.certificate_issuer[:300]
@@ -364,7 +373,8 @@ def _not_signable_message(document: Document) -> str:
 def _log_read(*, user: User, document: Document, action: str, request: HttpRequest | None) -> None:
     from napiter.audit.services import access_log
 
-    for person_id in document.person_ids or [None]:
+    person_ids: list[int | None] = list(document.person_ids) or [None]
+    for person_id in person_ids:
         access_log(
             user=user, action=action, obj_type=DOCUMENT_TYPE, obj_id=document.pk, person_id=person_id,
             request=request,

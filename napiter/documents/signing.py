@@ -98,6 +98,7 @@ def _passphrase_for(username: str) -> bytes:
 def signer_for(username: str) -> Iterator[Signer]:
     """The signer's key: a PKCS#11 token session (closed afterwards) or their PKCS#12 file."""
     if settings.SIGNING_PKCS11_MODULE:
+        from pkcs11.exceptions import PKCS11Error
         from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11
 
@@ -107,15 +108,26 @@ def signer_for(username: str) -> Iterator[Signer]:
             user_pin=settings.SIGNING_PKCS11_PIN or None,
         )
         try:
-            yield pkcs11.PKCS11Signer(session, cert_label=username, key_label=username)
+            token_signer = pkcs11.PKCS11Signer(
+                session,
+                cert_label=username,
+                key_label=username,
+                use_raw_mechanism=settings.SIGNING_PKCS11_RAW_MECHANISM,
+            )
+            try:
+                token_signer.signing_cert  # noqa: B018 - fetched now, so a missing key is told apart
+            except (PKCS11Error, SigningError) as exc:
+                raise SigningKeyMissing(
+                    f"Kunci tanda tangan untuk akun {username} tidak ditemukan atau tidak dapat dipakai pada token "
+                    f"({exc}). Hubungi administrator."
+                ) from exc
+            yield token_signer
         finally:
             session.close()
         return
     path = Path(settings.SIGNING_KEYS_DIR) / f"{username}.p12"
     if not path.is_file():
-        raise SigningKeyMissing(
-            f"Sertifikat tanda tangan untuk akun {username} belum dipasang. Hubungi administrator."
-        )
+        raise SigningKeyMissing(f"Sertifikat tanda tangan untuk akun {username} belum dipasang. Hubungi administrator.")
     signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=_passphrase_for(username))
     if signer is None:
         raise SigningKeyMissing(

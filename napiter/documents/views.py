@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -72,9 +73,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
                 and pending[0].signer_id == user.pk,
             }
         )
-    return render(
-        request, "documents/list.html", {"items": items, "page": page, "has_next": len(rows) > PAGE_SIZE}
-    )
+    return render(request, "documents/list.html", {"items": items, "page": page, "has_next": len(rows) > PAGE_SIZE})
 
 
 def _detail_context(user: User, document: Document) -> dict[str, Any]:
@@ -107,7 +106,7 @@ def document_request_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = DocumentRequestForm(request.POST)
     if not form.is_valid():
-        return render(request, "documents/request_error.html", {"errors": _form_errors(form)}, status=400)
+        return _request_refused(request, _form_errors(form), status=400)
     data = form.cleaned_data
     try:
         document = document_request(
@@ -117,11 +116,21 @@ def document_request_view(request: HttpRequest) -> HttpResponse:
             inputs={"recommendation": data["recommendation"]},
         )
     except ValidationError as exc:
-        return render(request, "documents/request_error.html", {"errors": exc.messages}, status=400)
+        return _request_refused(request, exc.messages, status=400)
     except PermissionDenied as exc:
-        return render(request, "documents/request_error.html", {"errors": [str(exc)]}, status=403)
+        return _request_refused(request, [str(exc)], status=403)
+    if request.headers.get("HX-Request"):
+        # Asked from a subject's page: its live status goes in place, and polls itself from there.
+        return render(request, "documents/_status.html", _detail_context(user, document))
     messages.success(request, f"Dokumen {document.number} sedang disusun.")
     return redirect("documents:detail", pk=document.pk)
+
+
+def _request_refused(request: HttpRequest, errors: list[str], *, status: int) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        # htmx swaps only successful answers into the page: the refusal is the content shown in place.
+        return render(request, "documents/_errors.html", {"errors": errors})
+    return render(request, "documents/request_error.html", {"errors": errors}, status=status)
 
 
 def _form_errors(form: DocumentRequestForm | SignForm | VerifyUploadForm) -> list[str]:
@@ -162,7 +171,7 @@ def _pdf_response(document: Document, *, attachment: bool) -> FileResponse:
 
 
 @login_required
-def document_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+def document_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     try:
         document = document_download(user=_user(request), document_id=pk, request=request)
     except DocumentNotReady as exc:
@@ -171,7 +180,7 @@ def document_download_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+def document_preview_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     try:
         document = document_preview(user=_user(request), document_id=pk, request=request)
     except DocumentNotReady as exc:
@@ -219,7 +228,10 @@ def _revision_message(revision: str | None) -> tuple[str, str]:
             "ini bukan dokumen tersebut.",
         )
     if revision.startswith("after:"):
-        return ("warning", f"Berkas ini adalah versi setelah tanda tangan ke-{revision.split(':')[1]}; bukan versi final.")
+        return (
+            "warning",
+            f"Berkas ini adalah versi setelah tanda tangan ke-{revision.split(':')[1]}; bukan versi final.",
+        )
     return REVISION_MESSAGES[revision]
 
 

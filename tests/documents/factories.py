@@ -30,11 +30,13 @@ def kabid() -> User:
     return User.objects.get(username="dinsos.banten.kabid")
 
 
-def request_case_report(*, case: Case | None = None, requester: User | None = None, recommendation: str = "") -> Document:
+def request_case_report(
+    *, case: Case | None = None, requester: User | None = None, recommendation: str = ""
+) -> Document:
     return document_request(
         user=requester or kabid(),
         kind="laporan_kasus",
-        subject_id=(case or CaseFactory()).pk,
+        subject_id=(case or CaseFactory.create()).pk,
         inputs={"recommendation": recommendation},
     )
 
@@ -42,7 +44,8 @@ def request_case_report(*, case: Case | None = None, requester: User | None = No
 def rendered_case_report(**kwargs: object) -> Document:
     document = request_case_report(**kwargs)  # type: ignore[arg-type]
     rendered = document_render(document_id=document.pk)
-    assert rendered is not None and rendered.status == Document.Status.AWAITING_SIGNATURE, rendered and rendered.error
+    assert rendered is not None
+    assert rendered.status == Document.Status.AWAITING_SIGNATURE, rendered.error
     return rendered
 
 
@@ -64,7 +67,7 @@ def signed_case_report_for_matrix(person: Person) -> Document:
     """A signed case report about `person`'s case, cheaply: requested through the service (numbered,
     with its signer), then given a signed PDF made once, as the route matrix needs only a signed row."""
     data = _signed_pdf_bytes()
-    case = person.cases.first() or CaseFactory(person=person)
+    case = person.cases.first() or CaseFactory.create(person=person)
     document = request_case_report(case=case)
     document.file.save(f"matrix/{document.pk}.pdf", ContentFile(data), save=False)
     document.sha256 = document.rendered_sha256 = sha256_hex(data)

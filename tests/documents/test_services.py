@@ -70,23 +70,28 @@ def test_request_creates_the_row_with_its_signer_and_the_people_it_names(cast):
 def test_the_task_is_sent_only_when_the_request_commits(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         document = request_case_report()
-    assert [c.func for c in callbacks] == [document_enqueue]  # type: ignore[attr-defined]
-    assert callbacks[0].keywords == {"document_id": document.pk}  # type: ignore[attr-defined]
+    assert [c.func for c in callbacks] == [document_enqueue]
+    assert callbacks[0].keywords == {"document_id": document.pk}
 
 
 def test_a_request_rolled_back_with_its_cause_leaves_no_number_used_and_sends_nothing(
     cast, django_capture_on_commit_callbacks
 ):
     case = CaseFactory()
+
+    @transaction.atomic
+    def business_change_that_fails() -> None:
+        request_case_report(case=case)
+        raise RuntimeError("the business change that asked for the report failed")
+
     with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            request_case_report(case=case)
-            raise RuntimeError("the business change that asked for the report failed")
+        with pytest.raises(RuntimeError):
+            business_change_that_fails()
         kept = request_case_report(case=case)
 
     assert kept.number.startswith("LAP-001/")
     assert Document.objects.filter(subject_id=case.pk).count() == 1
-    assert [c.keywords for c in callbacks] == [{"document_id": kept.pk}]  # type: ignore[attr-defined]
+    assert [c.keywords for c in callbacks] == [{"document_id": kept.pk}]
 
 
 def test_only_a_supervisor_of_the_owning_office_may_request_a_case_report(cast):
@@ -118,12 +123,14 @@ def test_rendering_twice_renders_once(cast):
     first = document_render(document_id=document.pk)
     again = document_render(document_id=document.pk)
 
-    assert first is not None and first.status == Document.Status.AWAITING_SIGNATURE
+    assert first is not None
+    assert first.status == Document.Status.AWAITING_SIGNATURE
     assert again is None
     document.refresh_from_db()
     assert document.render_attempts == 1
     assert document.sha256 == first.sha256
-    assert document.page_count and document.page_count >= 1
+    assert document.page_count is not None
+    assert document.page_count >= 1
     with document.file.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"
 
@@ -140,7 +147,8 @@ def test_a_duplicate_message_leaves_a_live_render_alone_but_a_redelivery_takes_o
 
     # The same message again means its worker died: Celery redelivers only then (acks_late).
     taken_over = document_render(document_id=document.pk, task_id="message-a")
-    assert taken_over is not None and taken_over.status == Document.Status.AWAITING_SIGNATURE
+    assert taken_over is not None
+    assert taken_over.status == Document.Status.AWAITING_SIGNATURE
 
 
 def test_a_render_stale_past_the_time_limit_is_taken_over(cast, settings):
@@ -152,7 +160,8 @@ def test_a_render_stale_past_the_time_limit_is_taken_over(cast, settings):
 
     rendered = document_render(document_id=document.pk, task_id="from-the-sweeper")
 
-    assert rendered is not None and rendered.status == Document.Status.AWAITING_SIGNATURE
+    assert rendered is not None
+    assert rendered.status == Document.Status.AWAITING_SIGNATURE
 
 
 class BrokenTemplateReport(CaseReport):
@@ -185,6 +194,7 @@ def test_the_sweeper_resends_what_looks_lost_and_nothing_else(cast, settings):
     just_sent = request_case_report()
     stale_render = request_case_report()
     live_render = request_case_report()
+    stale_render_just_resent = request_case_report()
     now = timezone.now()
     Document.objects.filter(pk=sent_long_ago.pk).update(
         enqueued_at=now - dt.timedelta(seconds=settings.DOCUMENTS_REQUEUE_AFTER_SECONDS + 5)
@@ -195,6 +205,11 @@ def test_the_sweeper_resends_what_looks_lost_and_nothing_else(cast, settings):
         render_started_at=now - dt.timedelta(seconds=settings.DOCUMENTS_STALE_RENDER_SECONDS + 5),
     )
     Document.objects.filter(pk=live_render.pk).update(status=Document.Status.RENDERING, render_started_at=now)
+    Document.objects.filter(pk=stale_render_just_resent.pk).update(
+        status=Document.Status.RENDERING,
+        render_started_at=now - dt.timedelta(seconds=settings.DOCUMENTS_STALE_RENDER_SECONDS + 5),
+        enqueued_at=now,
+    )
 
     try:
         assert documents_requeue_stuck() == 3
@@ -205,6 +220,7 @@ def test_the_sweeper_resends_what_looks_lost_and_nothing_else(cast, settings):
     assert all(sent_at[d.pk] > now for d in (never_sent, sent_long_ago, stale_render))
     assert sent_at[just_sent.pk] == now  # its message is still in the queue: not sent again
     assert sent_at[live_render.pk] is None  # a live worker is rendering it
+    assert sent_at[stale_render_just_resent.pk] == now  # resent a moment ago: that message is on its way
 
 
 def test_the_sweeper_runs_every_minute():
@@ -215,9 +231,9 @@ def test_the_sweeper_runs_every_minute():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_numbering_under_parallel_requests_is_unique_and_gap_free(cast):
+def test_numbering_under_parallel_requests_is_unique_and_gap_free(cast) -> None:
     """Eight requests at once, one of them rolled back with its cause: the seven kept are 1..7."""
-    case = CaseFactory()
+    case = CaseFactory.create()
     start = threading.Barrier(8)
     numbers: list[str] = []
     rolled_back: list[str] = []

@@ -34,7 +34,7 @@ def test_signed_case_report_validates_against_demo_ca(demo_pki, cast):
     checks = check_signatures(_pdf(document))
     assert [c.field_name for c in checks] == ["ttd1"]
     (check,) = checks
-    assert check.bottom_line and check.intact and check.valid and check.trusted
+    assert (check.bottom_line, check.intact, check.valid, check.trusted) == (True, True, True, True)
     assert check.covers_whole_document
     assert "DEMO - bukan untuk produksi" in check.issuer_subject
     assert "Ahmad Fauzi" in check.signer_subject

@@ -35,6 +35,25 @@ def test_supervisor_requests_from_the_case_panel_and_lands_on_the_live_status(ca
     assert "w-25" in page  # the progress bar: queued
 
 
+def test_asked_from_the_case_page_the_live_status_appears_in_place(cast, client_for):
+    case = CaseFactory()
+    data = {"kind": "laporan_kasus", "subject_id": case.pk}
+
+    accepted = client_for(cast.banten_kabid).post(reverse("documents:request"), data, headers={"HX-Request": "true"})
+    refused = client_for(cast.banten_pendamping).post(
+        reverse("documents:request"), data, headers={"HX-Request": "true"}
+    )
+
+    document = Document.objects.get()
+    body = accepted.content.decode()
+    assert accepted.status_code == 200
+    assert document.number in body
+    assert 'hx-trigger="every 1s"' in body
+    assert "progress-bar" in body
+    assert "supervisor kantor pemilik kasus" in refused.content.decode()
+    assert Document.objects.count() == 1
+
+
 def test_status_partial_stops_polling_when_it_is_the_users_turn_to_sign(cast, client_for):
     document = request_case_report()
     document_render(document_id=document.pk)
@@ -44,7 +63,7 @@ def test_status_partial_stops_polling_when_it_is_the_users_turn_to_sign(cast, cl
     )
 
     body = partial.content.decode()
-    assert 'id="document-status"' in body
+    assert f'id="document-status-{document.pk}"' in body
     assert "hx-trigger" not in body
     assert reverse("documents:sign", kwargs={"pk": document.pk}) in body
     assert "w-75" in body
@@ -117,6 +136,7 @@ def test_case_page_panel_offers_the_request_to_the_owning_supervisor_only(cast):
     for_supervisor = _panel(cast.banten_kabid, case)
     for_caseworker = _panel(cast.banten_pendamping, case)
 
-    assert document.number in for_supervisor and document.number in for_caseworker
+    assert document.number in for_supervisor
+    assert document.number in for_caseworker
     assert reverse("documents:request") in for_supervisor
     assert reverse("documents:request") not in for_caseworker

@@ -38,7 +38,6 @@ from napiter.devservices import (
     BASE_DIR,
     POSTGRES_BIN_PATH,
     DevServices,
-    EmbeddedPostgres,
     free_port,
     valkey_binary_path,
 )
@@ -275,7 +274,7 @@ def test_leftover_servers_of_a_crashed_owner_are_shut_down_by_the_next_start(wor
     # Servers started without a parent-death signal (as by pg_ctl, or an owner that died before
     # prctl), still holding the data directories, on ports of their own.
     stale_pg_port, stale_redis_port = free_port(), free_port()
-    pg = EmbeddedPostgres(workdir.var_dir / "pgdata", stale_pg_port)
+    pg = first.postgres
     stale_pg = subprocess.Popen(
         [
             str(POSTGRES_BIN_PATH / "postgres"), "-D", str(pg.data_dir),
@@ -438,7 +437,7 @@ def http_get(url: str, opener: urllib.request.OpenerDirector | None = None) -> t
 
 
 def celery_workers_answering(redis_url: str) -> list[str]:
-    app = Celery(broker=redis_url)
+    app = Celery(broker=redis_url, set_as_current=False)  # leave napiter's app the current one
     try:
         return [name for reply in app.control.ping(timeout=2) or [] for name in reply]
     except (redis.ConnectionError, OperationalError):

@@ -44,7 +44,7 @@ def document_panel(context: template.Context, kind: str, subject: Any) -> dict[s
     the request form when the user may ask for one."""
     from django.core.exceptions import PermissionDenied
 
-    from napiter.documents.kinds import kind_for
+    from napiter.documents.kinds import RECOMMENDATION_MAX_LENGTH, kind_for
     from napiter.documents.selectors import documents_for_subject
 
     request = context["request"]
@@ -61,5 +61,6 @@ def document_panel(context: template.Context, kind: str, subject: Any) -> dict[s
         "subject": subject,
         "documents": list(documents_for_subject(user, kind=kind, subject_id=subject.pk)[:10]),
         "may_request": may_request,
+        "recommendation_max": RECOMMENDATION_MAX_LENGTH,
         "csrf_token": context.get("csrf_token"),
     }

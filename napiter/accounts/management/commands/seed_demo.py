@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.demo import seed_people
+from cases.demo_workflow import seed_workflows
+from cases.dtsen import seed_dtsen_sample
 from cases.models import Person
 from napiter.accounts.demo import DEMO_CAST, non_demo_users, seed_accounts
 from napiter.regions.models import Region
@@ -27,6 +29,8 @@ class Command(BaseCommand):
         password = settings.DEMO_PASSWORD
         seed_accounts(password)
         people = seed_people()
+        seed_dtsen_sample()
+        seed_workflows()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap: {len(DEMO_CAST)} pengguna (kata sandi {password!r}), "

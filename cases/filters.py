@@ -1,0 +1,39 @@
+"""The person list's filters: one FilterSet for the page and the API, both ending in `people_search`."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from cases.models import Case, Person
+from cases.selectors import PersonFilters, people_search
+from napiter.regions.codes import is_region_code
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Nama atau NIK", method="noop")
+    category = django_filters.ChoiceFilter(label="Kategori", choices=Person.Category.choices, method="noop")
+    region = django_filters.CharFilter(label="Kode wilayah (mis. 36.73)", method="noop")
+    stage = django_filters.ChoiceFilter(label="Tahap kasus", choices=Case.Stage.choices, method="noop")
+    office = django_filters.NumberFilter(label="Kantor pemilik kasus (ID)", method="noop")
+    caseworker = django_filters.NumberFilter(label="Pendamping (ID)", method="noop")
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def noop(self, queryset: QuerySet[Person], name: str, value: object) -> QuerySet[Person]:
+        return queryset  # applied together in filter_queryset
+
+    def filter_queryset(self, queryset: QuerySet[Person]) -> QuerySet[Person]:
+        d = self.form.cleaned_data
+        region = (d.get("region") or "").strip()
+        if region and not is_region_code(region):
+            region = "-"  # matches nothing, like any other unknown code
+        return people_search(
+            queryset,  # type: ignore[arg-type]
+            PersonFilters(
+                q=d.get("q") or "", category=d.get("category") or "", region=region, stage=d.get("stage") or "",
+                office=d.get("office"), caseworker=d.get("caseworker"),
+            ),
+        )  # fmt: skip
