@@ -1,23 +1,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.filters import PersonFilterSet
-from cases.models import Case, Person, PersonQuerySet, Transfer
-from cases.selectors import case_get_for_user, cases_visible_to, people_visible_to, person_get_for_user
+from cases.models import Case, Household, Person, PersonQuerySet
+from cases.selectors import (
+    case_get_for_user,
+    cases_visible_to,
+    households_visible_to,
+    people_visible_to,
+    person_get_for_user,
+)
 from cases.serializers import (
+    CaseAssignSerializer,
     CaseCloseSerializer,
     CaseOpenSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
+    HouseholdSerializer,
     PersonCreateSerializer,
     PersonSerializer,
     RevealRequestSerializer,
@@ -33,6 +42,7 @@ from cases.serializers_workflow import (
 )
 from cases.services import (
     DuplicatePerson,
+    case_assign,
     case_close,
     case_open,
     case_read,
@@ -129,92 +139,84 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             raise _service_errors(exc) from exc
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
+    def _act(
+        self,
+        request: Request,
+        pk: str,
+        body: type[serializers.Serializer[Any]],
+        run: Callable[..., Model],
+        out: type[serializers.Serializer[Any]],
+        *,
+        pk_arg: str = "case_pk",
+        created: bool = False,
+    ) -> Response:
+        """One case action: scope first (out of scope is 404 whatever the body), then the body, then the service."""
+        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
+        data = body(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = run(user=request.user, **{pk_arg: pk}, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(out(result).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=CaseAssignSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        """Give the case to a caseworker (username) of the owning office."""
+        return self._act(request, pk, CaseAssignSerializer, case_assign, CaseSerializer, pk_arg="pk")
+
     @extend_schema(request=CaseTransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str) -> Response:
         """Move the case to the next stage, or back to an earlier one with a note."""
-        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
-        data = CaseTransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            case = case_transition(user=request.user, pk=pk, **data.validated_data)  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
-        return Response(CaseSerializer(case).data)
+        return self._act(request, pk, CaseTransitionSerializer, case_transition, CaseSerializer, pk_arg="pk")
 
     @extend_schema(request=CaseCloseSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         """Close the case with a reason (reintegrated, moved abroad, re-arrested, died)."""
-        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
-        data = CaseCloseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            case = case_close(user=request.user, pk=pk, **data.validated_data)  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
-        return Response(CaseSerializer(case).data)
+        return self._act(request, pk, CaseCloseSerializer, case_close, CaseSerializer, pk_arg="pk")
 
     @extend_schema(methods=["GET"], responses={200: VisitSerializer(many=True)})
     @extend_schema(methods=["POST"], request=VisitSerializer, responses={201: VisitSerializer})
     @action(detail=True, methods=["get", "post"])
     def visits(self, request: Request, pk: str) -> Response:
         """The case's monitoring visits; POST records one."""
-        case = case_get_for_user(request.user, pk)  # type: ignore[arg-type]
         if request.method == "GET":
+            case = case_get_for_user(request.user, pk)  # type: ignore[arg-type]
             return Response(VisitSerializer(case.visits.select_related("visited_by")[:200], many=True).data)
-        data = VisitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            visit = visit_record(user=request.user, case_pk=pk, **data.validated_data)  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
-        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        return self._act(request, pk, VisitSerializer, visit_record, VisitSerializer, created=True)
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
     @action(detail=True, methods=["post"])
     def refer(self, request: Request, pk: str) -> Response:
         """Refer the case (owning office), with consent: to another office, an LKS, an agency or Sekolah Rakyat."""
-        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
-        data = ReferralCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            referral = referral_create(user=request.user, case_pk=pk, **data.validated_data)  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
-        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+        return self._act(request, pk, ReferralCreateSerializer, referral_create, ReferralSerializer, created=True)
 
     @extend_schema(request=TransferRequestSerializer, responses={201: TransferSerializer})
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str) -> Response:
         """Ask the Dinas Sosial of the person's new territory to take the case over (owning office)."""
-        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
-        data = TransferRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            transfer = transfer_request(user=request.user, case_pk=pk, **data.validated_data)  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
-        return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
+        return self._act(request, pk, TransferRequestSerializer, transfer_request, TransferSerializer, created=True)
 
     @extend_schema(request=TransferDecisionSerializer, responses={200: TransferSerializer})
     @action(detail=True, methods=["post"], url_path="transfer/accept")
     def transfer_accept(self, request: Request, pk: str) -> Response:
         """Accept the pending transfer (receiving office): the case and the person move to your office."""
-        return self._transfer_decision(request, pk, transfer_accept)
+        return self._act(request, pk, TransferDecisionSerializer, transfer_accept, TransferSerializer)
 
     @extend_schema(request=TransferDecisionSerializer, responses={200: TransferSerializer})
     @action(detail=True, methods=["post"], url_path="transfer/decline")
     def transfer_decline(self, request: Request, pk: str) -> Response:
         """Decline the pending transfer (receiving office), with a note saying why."""
-        return self._transfer_decision(request, pk, transfer_decline)
+        return self._act(request, pk, TransferDecisionSerializer, transfer_decline, TransferSerializer)
 
-    def _transfer_decision(self, request: Request, pk: str, decide: Callable[..., Transfer]) -> Response:
-        case_get_for_user(request.user, pk)  # type: ignore[arg-type]
-        data = TransferDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            transfer = decide(user=request.user, case_pk=pk, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
-        return Response(TransferSerializer(transfer).data)
+
+class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Household]):
+    """Households (KK) with at least one member the caller may see; only those members are listed."""
+
+    serializer_class = HouseholdSerializer
+
+    def get_queryset(self) -> QuerySet[Household]:
+        return households_visible_to(self.request.user)  # type: ignore[arg-type]

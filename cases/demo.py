@@ -11,6 +11,7 @@ import itertools
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import Case, CaseStageChange, Household, Person, Visit
 from napiter.accounts.models import Office, User
@@ -54,6 +55,7 @@ def seed_people() -> int:
     if Person.objects.filter(is_demo=True).exists():
         return 0
     rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not a secret
+    today = timezone.localdate()
     national = Office.objects.get(code="KEMENSOS-RESOS")
     created = 0
     serial = 100
@@ -109,7 +111,8 @@ def seed_people() -> int:
                 if category in (Person.Category.FAMILY,):
                     continue
                 stage = STAGES[(serial + h) % len(STAGES)]
-                opened = dt.date(2025, rng.randint(1, 12), rng.randint(1, 28))
+                # Relative to today, so the due list always shows a realistic mix of overdue, due and fine.
+                opened = today - dt.timedelta(days=rng.randint(60, 200))
                 case = Case.objects.create(
                     person=person, office=office, caseworker=caseworker, stage=stage,
                     approach=rng.choice(list(Case.Approach)), goals="Kemandirian ekonomi dan penerimaan lingkungan",
@@ -121,8 +124,10 @@ def seed_people() -> int:
                         case=case, from_stage=previous, to_stage=current, changed_by=caseworker
                     )
                 for v in range(rng.randint(1, 3)):
+                    if opened + dt.timedelta(days=45 * (v + 1)) > today:
+                        break
                     Visit.objects.create(
-                        case=case, visited_on=opened + dt.timedelta(days=30 * (v + 1)), place=rng.choice(PLACES),
+                        case=case, visited_on=opened + dt.timedelta(days=45 * (v + 1)), place=rng.choice(PLACES),
                         findings=rng.choice(FINDINGS), visited_by=caseworker,
                     )  # fmt: skip
     # One closed case, so every stage appears.
@@ -132,7 +137,7 @@ def seed_people() -> int:
             case=reintegrated, from_stage=reintegrated.stage, to_stage=Case.Stage.CLOSED,
             changed_by=reintegrated.caseworker, note="Mandiri dan diterima lingkungan",
         )  # fmt: skip
-        reintegrated.stage, reintegrated.closed_on = Case.Stage.CLOSED, dt.date(2026, 9, 30)
+        reintegrated.stage, reintegrated.closed_on = Case.Stage.CLOSED, today - dt.timedelta(days=10)
         reintegrated.closure_reason = Case.ClosureReason.REINTEGRATED
         reintegrated.save(update_fields=["stage", "closed_on", "closure_reason"])
     return created

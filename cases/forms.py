@@ -83,3 +83,15 @@ class VisitForm(StyledFormMixin, forms.Form):
 class NoteForm(StyledFormMixin, forms.Form):
     body = forms.CharField(label="Catatan", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     is_intelligence = forms.BooleanField(label="Catatan intelijen (terbatas)", required=False)
+
+
+class CasePlanForm(StyledFormMixin, forms.Form):
+    goals = forms.CharField(label="Tujuan rencana layanan", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    atensi_planned = forms.MultipleChoiceField(
+        label="Komponen ATENSI direncanakan", choices=Case.AtensiComponent.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    atensi_given = forms.MultipleChoiceField(
+        label="Komponen ATENSI sudah diberikan", choices=Case.AtensiComponent.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip

@@ -259,6 +259,14 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"Kasus #{self.pk} ({self.get_stage_display()})"
 
+    @property
+    def atensi_planned_labels(self) -> list[str]:
+        return [str(self.AtensiComponent(c).label) for c in self.atensi_planned]
+
+    @property
+    def atensi_given_labels(self) -> list[str]:
+        return [str(self.AtensiComponent(c).label) for c in self.atensi_given]
+
 
 class CaseStageChange(models.Model):
     """The history of a case's stages: who moved it, when, why."""

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.http import Http404
 from django.utils import timezone
@@ -14,6 +14,7 @@ from cases.models import (
     Case,
     CaseNote,
     CaseStageChange,
+    Household,
     IncidentInvolvement,
     Person,
     PersonQuerySet,
@@ -119,6 +120,28 @@ def person_timeline(person: Person) -> list[TimelineEntry]:
         )
         for i in involvements
     ]
+    from assessments.selectors import person_assessments
+
+    entries += [
+        TimelineEntry(
+            a.assessed_on,
+            "assessment",
+            f"Asesmen: tingkat {a.level.label if a.level else '-'}",
+            f"{a.get_purpose_display()} · rekomendasi {a.get_recommendation_display().lower()}",
+        )
+        for a in person_assessments(person)
+    ]
+    from assistance.selectors import grant_events_for_person
+
+    entries += [
+        TimelineEntry(
+            timezone.localdate(e.at),
+            "grant",
+            f"Bantuan {e.grant.programme.name}: {e.get_to_status_display().lower()}",
+            e.note,
+        )
+        for e in grant_events_for_person(person.pk)
+    ]
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
@@ -173,3 +196,13 @@ def people_search(people: PersonQuerySet, filters: PersonFilters) -> PersonQuery
     if case_filters:
         people = people.filter(Exists(Case.objects.filter(person=OuterRef("pk"), **case_filters)))
     return people
+
+
+def households_visible_to(user: User) -> QuerySet[Household]:
+    """Households with at least one member the user may see; only those members are attached."""
+    visible = people_visible_to(user)
+    return (
+        Household.objects.filter(Exists(visible.filter(household=OuterRef("pk"))))
+        .prefetch_related(Prefetch("members", queryset=visible.order_by("id"), to_attr="visible_members"))
+        .order_by("id")
+    )

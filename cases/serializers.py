@@ -3,8 +3,9 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from cases.masking import SENSITIVE_FIELDS, mask_number
-from cases.models import Case, Person, Visit
+from cases.models import Case, Household, Person, Visit
 from cases.services import PersonInput
+from napiter.accounts.models import User
 from napiter.regions.models import Region
 
 
@@ -114,3 +115,24 @@ class VisitSerializer(serializers.ModelSerializer[Visit]):
         model = Visit
         fields = ["id", "visited_on", "place", "findings", "visited_by"]
         read_only_fields = ["id", "visited_by"]
+
+
+class CaseAssignSerializer(serializers.Serializer[dict[str, object]]):
+    caseworker = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+
+
+class HouseholdSerializer(serializers.ModelSerializer[Household]):
+    kk = serializers.SerializerMethodField(help_text="Nomor KK tersamar")
+    region = serializers.CharField(source="region_id", read_only=True, allow_null=True)
+    members = serializers.SerializerMethodField(help_text="ID anggota keluarga yang dapat Anda lihat")
+
+    class Meta:
+        model = Household
+        fields = ["id", "kk", "region", "members"]
+        read_only_fields = fields
+
+    def get_kk(self, household: Household) -> str:
+        return mask_number(household.kk)
+
+    def get_members(self, household: Household) -> list[int]:
+        return [p.pk for p in getattr(household, "visible_members", [])]

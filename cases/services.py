@@ -184,6 +184,18 @@ def case_open(
     return case
 
 
+def _require_recent_assessment(case: Case) -> None:
+    """PP 77/2019: reintegration follows a (re)assessment; one older than six months no longer counts."""
+    from assessments.selectors import latest_assessment_for
+
+    latest = latest_assessment_for(case.person)
+    cutoff = _add_months(timezone.localdate(), -REVIEW_INTERVAL_MONTHS)
+    if latest is None or latest.assessed_on < cutoff:
+        raise ValidationError(
+            "Reintegrasi memerlukan asesmen yang diajukan dalam 6 bulan terakhir; lakukan asesmen ulang dahulu."
+        )
+
+
 @transaction.atomic
 def case_transition(*, user: User, pk: int | str, to_stage: str, note: str = "") -> Case:
     """Move a case forward one stage, or back to an earlier stage with a note explaining why."""
@@ -201,6 +213,8 @@ def case_transition(*, user: User, pk: int | str, to_stage: str, note: str = "")
         raise ValidationError(f"Tahap berikutnya adalah {STAGE_ORDER[current + 1].label}; tahap tidak dapat dilompati.")
     if target < current and not note.strip():
         raise ValidationError("Tuliskan alasan mengembalikan kasus ke tahap sebelumnya.")
+    if to_stage == Case.Stage.REINTEGRATION:
+        _require_recent_assessment(case)
     CaseStageChange.objects.create(case=case, from_stage=case.stage, to_stage=to_stage, changed_by=user, note=note)
     case.stage = to_stage
     case.save(update_fields=["stage"])
@@ -338,3 +352,31 @@ def note_add(*, user: User, case_pk: int | str, body: str, is_intelligence: bool
     note.full_clean()
     note.save()
     return note
+
+
+@transaction.atomic
+def case_assign(*, user: User, pk: int | str, caseworker: User) -> Case:
+    """Give the case to a caseworker of the owning office."""
+    case = _case_for_write(user, pk)
+    if caseworker.office_id != case.office_id or not caseworker.has_perm("cases.add_visit"):
+        raise ValidationError({"caseworker": "Pilih pendamping dari kantor pemilik kasus."})
+    case.caseworker = caseworker
+    case.save(update_fields=["caseworker"])
+    return case
+
+
+@transaction.atomic
+def case_plan_update(
+    *, user: User, pk: int | str, goals: str, atensi_planned: list[str], atensi_given: list[str]
+) -> Case:
+    """The service plan: goals and the ATENSI components planned and given so far."""
+    case = _case_for_write(user, pk)
+    unknown = (set(atensi_planned) | set(atensi_given)) - set(Case.AtensiComponent.values)
+    if unknown:
+        raise ValidationError({"atensi_planned": "Komponen ATENSI tidak dikenal."})
+    case.goals = goals.strip()
+    case.atensi_planned = sorted(set(atensi_planned))
+    case.atensi_given = sorted(set(atensi_given))
+    case.full_clean()
+    case.save(update_fields=["goals", "atensi_planned", "atensi_given"])
+    return case

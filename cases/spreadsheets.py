@@ -198,6 +198,11 @@ class SheetRow:
         return self.data.get("full_name", "")
 
 
+# What openpyxl and zipfile raise on a damaged or foreign file, when opening it or later reading its rows.
+_UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, ParseError, ValueError, TypeError, OSError)
+UNREADABLE = "Berkas tidak dapat dibaca sebagai berkas Excel .xlsx; mungkin rusak atau format lain."
+
+
 def _refuse(message: str) -> ValidationError:
     return ValidationError({"file": message})
 
@@ -217,8 +222,8 @@ def _open_workbook(file: IO[bytes], size: int) -> Any:
             raise _refuse("Isi berkas Excel terlalu besar setelah dibuka; periksa berkasnya.")
         file.seek(0)
         return load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ParseError, ValueError, TypeError, OSError) as exc:
-        raise _refuse("Berkas tidak dapat dibaca sebagai berkas Excel .xlsx; mungkin rusak atau format lain.") from exc
+    except _UNREADABLE as exc:
+        raise _refuse(UNREADABLE) from exc
 
 
 def _cell_text(column: ImportColumn, value: object) -> tuple[str, str | None]:
@@ -258,49 +263,57 @@ def _cell_text(column: ImportColumn, value: object) -> tuple[str, str | None]:
 def _read_rows(file: IO[bytes], size: int) -> list[SheetRow]:
     workbook = _open_workbook(file, size)
     try:
-        sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        by_header = {c.header.lower(): c for c in IMPORT_COLUMNS}
-        positions: dict[int, ImportColumn] = {}
-        unknown = []
-        for index, title in enumerate(header):
-            key = _header_key(title)
-            if not key:
-                continue
-            if key not in by_header:
-                unknown.append(str(title))
-            elif by_header[key] in positions.values():
-                raise _refuse(f"Kolom {by_header[key].header!r} muncul dua kali pada baris judul.")
-            else:
-                positions[index] = by_header[key]
-        missing = [c.header for c in IMPORT_COLUMNS if c.required and c not in positions.values()]
-        if missing or unknown:
-            parts = []
-            if missing:
-                parts.append("kolom wajib tidak ada: " + ", ".join(missing))
-            if unknown:
-                parts.append("kolom tidak dikenal: " + ", ".join(unknown))
-            raise _refuse("Baris judul (baris 1) tidak sesuai templat; " + "; ".join(parts) + ".")
-        result: list[SheetRow] = []
-        for line, values in enumerate(rows, start=2):
-            if not any(v is not None and str(v).strip() for v in values):
-                continue  # rows Excel keeps because they were formatted, not filled
-            if len(result) == MAX_IMPORT_ROWS:
-                raise _refuse(
-                    f"Berkas berisi lebih dari {thousands(MAX_IMPORT_ROWS)} baris data; bagi menjadi beberapa berkas."
-                )
-            data, problems = {}, []
-            for index, column in positions.items():
-                text, problem = _cell_text(column, values[index] if index < len(values) else None)
-                data[column.field] = text
-                if problem:
-                    problems.append(problem)
-            result.append(SheetRow(line=line, data=data, problems=problems))
+        result = _sheet_rows(workbook)
+    except _UNREADABLE as exc:
+        raise _refuse(UNREADABLE) from exc
     finally:
         workbook.close()
     if not result:
         raise _refuse("Berkas tidak berisi baris data di bawah baris judul.")
+    return result
+
+
+def _sheet_rows(workbook: Any) -> list[SheetRow]:
+    """The filled rows of the data sheet (by name, else the first sheet), after checking its header row."""
+    sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    by_header = {c.header.lower(): c for c in IMPORT_COLUMNS}
+    positions: dict[int, ImportColumn] = {}
+    unknown = []
+    for index, title in enumerate(header):
+        key = _header_key(title)
+        if not key:
+            continue
+        if key not in by_header:
+            unknown.append(str(title))
+        elif by_header[key] in positions.values():
+            raise _refuse(f"Kolom {by_header[key].header!r} muncul dua kali pada baris judul.")
+        else:
+            positions[index] = by_header[key]
+    missing = [c.header for c in IMPORT_COLUMNS if c.required and c not in positions.values()]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("kolom wajib tidak ada: " + ", ".join(missing))
+        if unknown:
+            parts.append("kolom tidak dikenal: " + ", ".join(unknown))
+        raise _refuse("Baris judul (baris 1) tidak sesuai templat; " + "; ".join(parts) + ".")
+    result: list[SheetRow] = []
+    for line, values in enumerate(rows, start=2):
+        if not any(v is not None and str(v).strip() for v in values):
+            continue  # rows Excel keeps because they were formatted, not filled
+        if len(result) == MAX_IMPORT_ROWS:
+            raise _refuse(
+                f"Berkas berisi lebih dari {thousands(MAX_IMPORT_ROWS)} baris data; bagi menjadi beberapa berkas."
+            )
+        data, problems = {}, []
+        for index, column in positions.items():
+            text, problem = _cell_text(column, values[index] if index < len(values) else None)
+            data[column.field] = text
+            if problem:
+                problems.append(problem)
+        result.append(SheetRow(line=line, data=data, problems=problems))
     return result
 
 
@@ -333,11 +346,14 @@ class PeopleImportRejected(ValidationError):
 
 
 def _labelled(errors: Mapping[str, Iterable[Any]]) -> list[str]:
-    return [
-        f"{_HEADER_BY_FIELD[field]}: {message}" if field in _HEADER_BY_FIELD else str(message)
-        for field, messages in errors.items()
-        for message in messages
-    ]
+    """Each message with the column it is about, unless it names the column itself ("NIK harus ...")."""
+    labelled = []
+    for field, messages in errors.items():
+        header = _HEADER_BY_FIELD.get(field)
+        for message in map(str, messages):
+            named = header is None or message.lower().startswith(header.lower())
+            labelled.append(message if named else f"{header}: {message}")
+    return labelled
 
 
 def _validation_messages(exc: ValidationError) -> list[str]:

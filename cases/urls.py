@@ -21,6 +21,7 @@ urlpatterns = [
     path("kasus/<int:pk>/tutup/", views.case_close_view, name="case-close"),
     path("kasus/<int:pk>/kunjungan/", views.visit_create_view, name="visit-create"),
     path("kasus/<int:pk>/catatan/", views.note_create_view, name="note-create"),
+    path("kasus/<int:pk>/rencana/", views.case_plan_view, name="case-plan"),
     path("jatuh-tempo/", views_workflow.due_list, name="due-list"),
     path("kasus/<int:pk>/rujuk/", views_workflow.referral_create_view, name="referral-create"),
     path("kasus/<int:pk>/rujukan/tanggapi/", views_workflow.referral_respond_view, name="referral-respond"),

@@ -17,6 +17,7 @@ from cases.filters import PersonFilterSet
 from cases.forms import (
     CaseCloseForm,
     CaseOpenForm,
+    CasePlanForm,
     CaseTransitionForm,
     NoteForm,
     PersonRegistrationForm,
@@ -39,6 +40,7 @@ from cases.services import (
     case_can_write,
     case_close,
     case_open,
+    case_plan_update,
     case_read,
     case_transition,
     note_add,
@@ -50,8 +52,8 @@ from cases.services import (
 from cases.workflows import case_workflow_panel
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
-
-PAGE_SIZE = 25
+from napiter.paging import page_window
+from napiter.routes import ROUTES
 
 
 def _people_user(request: HttpRequest) -> User:
@@ -68,24 +70,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filters = PersonFilterSet(request.GET, queryset=people_visible_to(user).order_by("full_name", "id"))
     for field in filters.form.fields.values():
         field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
-    try:
-        page = max(1, int(request.GET.get("hal", "1")))
-    except ValueError:
-        page = 1
-    offset = (page - 1) * PAGE_SIZE
     people = filters.qs if filters.is_valid() else people_visible_to(user).none()
-    # One row more than shown tells whether a next page exists, without COUNT(*) over the table.
-    rows = list(people.select_related("domicile_region")[offset : offset + PAGE_SIZE + 1])
+    window = page_window(request, people.select_related("domicile_region"))
     query = request.GET.copy()
     query.pop("hal", None)
     return render(
         request,
         "cases/person_list.html",
         {
-            "people": rows[:PAGE_SIZE],
-            "page": page,
-            "has_next": len(rows) > PAGE_SIZE,
+            "people": window.rows,
+            "page": window.page,
+            "has_next": window.has_next,
             "filters": filters.form,
+            "may_export": ROUTES["cases:person-export"].permits(user),
             "query": query.urlencode(),
         },
     )
@@ -202,6 +199,10 @@ def _case_context(user: User, case: Case, **forms_: forms.Form) -> dict[str, obj
         "close_form": forms_.get("close_form") or CaseCloseForm(),
         "visit_form": forms_.get("visit_form") or VisitForm(),
         "note_form": forms_.get("note_form") or NoteForm(),
+        "plan_form": forms_.get("plan_form")
+        or CasePlanForm(
+            initial={"goals": case.goals, "atensi_planned": case.atensi_planned, "atensi_given": case.atensi_given}
+        ),
         "notes": case_notes_visible_to(user, case)[:50],
         "may_write_intelligence": user.has_perm("cases.view_intelligence_note"),
         "workflow": case_workflow_panel(user, case),
@@ -274,3 +275,11 @@ def visit_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def note_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_action(request, pk, NoteForm, "note_form", partial(note_add, case_pk=pk), "Catatan disimpan.")
+
+
+@login_required
+@require_POST
+def case_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request, pk, CasePlanForm, "plan_form", partial(case_plan_update, pk=pk), "Rencana layanan disimpan."
+    )

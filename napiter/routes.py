@@ -52,7 +52,15 @@ ALL_ROLES = frozenset(roles.ROLES)
 AUDIT_ROLES = _roles(roles.AUDITOR, roles.ADMIN)
 GET, POST = frozenset({"GET"}), frozenset({"POST"})
 # Documents about people (case reports, ...); kinds about sinergi plans will add the K/L planner.
-DOCUMENT_ROLES = PEOPLE_ROLES
+# Sinergi: BNPT coordinators, K/L planners and the K/L officials who sign the berita acara.
+SINERGI_ROLES = _roles(roles.KOORDINATOR, roles.PERENCANA, roles.PEJABAT_KL)
+PLANNER, COORDINATOR = _roles(roles.PERENCANA), _roles(roles.KOORDINATOR)
+# The planner is let through approve/return so that the service answers 403 with its reason, as the API promises.
+REVIEW_ROLES = _roles(roles.KOORDINATOR, roles.PERENCANA)
+DOCUMENT_ROLES = PEOPLE_ROLES | SINERGI_ROLES
+ASSESSOR_ROLES = _roles(roles.ASESOR)
+ASSESSMENT_READERS = PEOPLE_ROLES | {roles.ADMIN}
+INSTRUMENT_ADMINS = _roles(roles.KOORDINATOR, roles.ADMIN)
 
 ROUTES: dict[str, Route] = {
     r.view_name: r
@@ -84,6 +92,7 @@ ROUTES: dict[str, Route] = {
         Route("cases:case-close", CASEWORK_ROLES, POST, subject="case"),
         Route("cases:visit-create", CASEWORK_ROLES, POST, subject="case"),
         Route("cases:note-create", CASEWORK_ROLES, POST, subject="case"),
+        Route("cases:case-plan", CASEWORK_ROLES, POST, subject="case"),
         Route("cases:due-list", CASEWORK_ROLES),
         Route("cases:referral-create", CASEWORK_ROLES, frozenset({"GET", "POST"}), subject="case"),
         # The receiving office answers a referral or transfer on the case page its grant opens to it.
@@ -101,6 +110,21 @@ ROUTES: dict[str, Route] = {
         Route("documents:sign", DOCUMENT_ROLES, POST, subject="document"),
         Route("documents:preview", DOCUMENT_ROLES, subject="document"),
         Route("documents:download", DOCUMENT_ROLES, subject="document"),
+        # Assistance: programmes are reference data; grants follow their person's scope.
+        Route("assistance:programme-list", PEOPLE_ROLES),
+        Route("assistance:programme-detail", PEOPLE_ROLES, subject="programme"),
+        Route("assistance:grant-list", PEOPLE_ROLES),
+        Route("assistance:grant-export", PEOPLE_ROLES),
+        Route("assistance:monitoring-due", CASEWORK_ROLES),
+        Route("assistance:grant-create", CASEWORK_ROLES, frozenset({"GET", "POST"}), subject="person"),
+        Route("assistance:grant-detail", PEOPLE_ROLES, subject="grant"),
+        Route("assistance:grant-verify", CASEWORK_ROLES, POST, subject="grant"),
+        Route("assistance:grant-approve", _roles(roles.SUPERVISOR), POST, subject="grant"),
+        Route("assistance:grant-reject", _roles(roles.SUPERVISOR), POST, subject="grant"),
+        Route("assistance:grant-cancel", CASEWORK_ROLES, POST, subject="grant"),
+        Route("assistance:grant-deliver", CASEWORK_ROLES, POST, subject="grant"),
+        Route("assistance:grant-monitor", CASEWORK_ROLES, POST, subject="grant"),
+        Route("assistance:grant-alert-acknowledge", _roles(roles.SUPERVISOR), POST, subject="grant"),
         # Public: the QR code on every signed document leads here; rate-limited, no personal data.
         Route("verification:document", PUBLIC, frozenset({"GET", "POST"}), subject="verification"),
         # API
@@ -117,6 +141,9 @@ ROUTES: dict[str, Route] = {
         Route("case-list", PEOPLE_ROLES, frozenset({"GET", "POST"}), api=True),
         Route("case-detail", PEOPLE_ROLES, subject="case", api=True),
         Route("case-transition", PEOPLE_ROLES, POST, subject="case", api=True),
+        Route("case-assign", PEOPLE_ROLES, POST, subject="case", api=True),
+        Route("household-list", PEOPLE_ROLES, api=True),
+        Route("household-detail", PEOPLE_ROLES, subject="household", api=True),
         Route("case-close", PEOPLE_ROLES, POST, subject="case", api=True),
         Route("case-visits", PEOPLE_ROLES, frozenset({"GET", "POST"}), subject="case", api=True),
         Route("case-refer", CASEWORK_ROLES, POST, subject="case", api=True),
@@ -128,6 +155,57 @@ ROUTES: dict[str, Route] = {
         Route("document-detail", DOCUMENT_ROLES, subject="document", api=True),
         Route("document-sign", DOCUMENT_ROLES, POST, subject="document", api=True),
         Route("document-download", DOCUMENT_ROLES, subject="document", api=True),
+        Route("programme-list", PEOPLE_ROLES, api=True),
+        Route("programme-detail", PEOPLE_ROLES, subject="programme", api=True),
+        Route("grant-list", PEOPLE_ROLES, frozenset({"GET", "POST"}), api=True),
+        Route("grant-detail", PEOPLE_ROLES, subject="grant", api=True),
+        Route("grant-verify", CASEWORK_ROLES, POST, subject="grant", api=True),
+        Route("grant-approve", _roles(roles.SUPERVISOR), POST, subject="grant", api=True),
+        Route("grant-reject", _roles(roles.SUPERVISOR), POST, subject="grant", api=True),
+        Route("grant-cancel", CASEWORK_ROLES, POST, subject="grant", api=True),
+        Route("grant-deliver", CASEWORK_ROLES, POST, subject="grant", api=True),
+        Route("grant-monitoring", CASEWORK_ROLES, frozenset({"GET", "POST"}), subject="grant", api=True),
+        Route("instrument-list", ASSESSMENT_READERS, api=True),
+        Route("instrument-detail", ASSESSMENT_READERS, subject="instrument", api=True),
+        Route("instrument-export", INSTRUMENT_ADMINS, subject="instrument", api=True),
+        Route("instrument-import", INSTRUMENT_ADMINS, POST, api=True),
+        # Everyone working with people reads assessments (item ratings only with their permission); the
+        # services refuse writes to anyone but an asesor.
+        Route("assessment-list", PEOPLE_ROLES, frozenset({"GET", "POST"}), api=True),
+        Route("assessment-detail", PEOPLE_ROLES, frozenset({"GET", "PATCH"}), subject="assessment", api=True),
+        Route("assessment-submit", ASSESSOR_ROLES, POST, subject="assessment", api=True),
+        Route("assessment-amend", ASSESSOR_ROLES, POST, subject="assessment", api=True),
+        Route("trajectory-detail", PEOPLE_ROLES, subject="person", api=True),
+        Route("assessments:due", PEOPLE_ROLES),
+        Route("assessments:effect", PEOPLE_ROLES),
+        Route("assessments:person", PEOPLE_ROLES, subject="person"),
+        Route("assessments:start", ASSESSOR_ROLES, POST, subject="person"),
+        Route("assessments:detail", PEOPLE_ROLES, subject="assessment"),
+        Route("assessments:fill", ASSESSOR_ROLES, frozenset({"GET", "POST"}), subject="assessment"),
+        Route("assessments:amend", ASSESSOR_ROLES, POST, subject="assessment"),
+        Route("assessments:second", ASSESSOR_ROLES, POST, subject="assessment"),
+        Route("sinergi:dashboard", SINERGI_ROLES),
+        Route("sinergi:plan-list", SINERGI_ROLES),
+        Route("sinergi:plan-create", PLANNER, frozenset({"GET", "POST"})),
+        Route("sinergi:plan-import", PLANNER, frozenset({"GET", "POST"})),
+        Route("sinergi:plan-detail", SINERGI_ROLES, subject="action_plan"),
+        Route("sinergi:plan-edit", PLANNER, frozenset({"GET", "POST"}), subject="action_plan"),
+        Route("sinergi:plan-submit", PLANNER, POST, subject="action_plan"),
+        Route("sinergi:plan-approve", COORDINATOR, POST, subject="action_plan"),
+        Route("sinergi:plan-return", COORDINATOR, POST, subject="action_plan"),
+        Route("sinergi:plan-bulk-approve", COORDINATOR, POST),
+        Route("sinergi:realisation-create", PLANNER, POST, subject="action_plan"),
+        Route("sinergi:agreement-list", SINERGI_ROLES),
+        Route("sinergi:agreement-create", COORDINATOR, POST),
+        Route("sinergi:agreement-detail", SINERGI_ROLES, subject="agreement"),
+        Route("ministry-list", SINERGI_ROLES, api=True),
+        Route("ministry-detail", SINERGI_ROLES, subject="ministry", api=True),
+        Route("action-plan-list", SINERGI_ROLES, frozenset({"GET", "POST"}), api=True),
+        Route("action-plan-detail", SINERGI_ROLES, subject="action_plan", api=True),
+        Route("action-plan-submit", PLANNER, POST, subject="action_plan", api=True),
+        Route("action-plan-approve", REVIEW_ROLES, POST, subject="action_plan", api=True),
+        Route("action-plan-return", REVIEW_ROLES, POST, subject="action_plan", api=True),
+        Route("action-plan-realisations", SINERGI_ROLES, frozenset({"GET", "POST"}), subject="action_plan", api=True),
     ]
 }
 

@@ -237,9 +237,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
-CELERY_BEAT_SCHEDULE["documents-requeue-stuck"] = {"task": "documents.requeue_stuck", "schedule": 60.0}
-CELERY_BEAT_SCHEDULE["sessions-clear-expired"] = {"task": "accounts.sessions_clear_expired", "schedule": 24 * 3600.0}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "documents-requeue-stuck": {"task": "documents.requeue_stuck", "schedule": 60.0},
+    "sessions-clear-expired": {"task": "accounts.sessions_clear_expired", "schedule": 24 * 3600.0},
+    "cases-purge-expired-grants": {"task": "cases.purge_expired_grants", "schedule": 24 * 3600.0},
+}
 
 # Security headers. Cookies are secure whenever the site is served over HTTPS (production).
 SECURE_HTTPS = env.bool("DJANGO_SECURE_HTTPS", default=False)

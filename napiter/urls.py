@@ -27,8 +27,11 @@ api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
     path("", include("napiter.regions.api_urls")),
     path("", include("cases.api_urls")),
+    path("", include("assistance.api_urls")),
+    path("", include("assessments.api_urls")),
     path("", include("napiter.documents.api_urls")),
     path("", include("napiter.audit.api_urls")),
+    path("", include("sinergi.api_urls")),
 ]
 
 urlpatterns = [
@@ -40,9 +43,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("wilayah/", include("napiter.regions.urls")),
     path("orang/", include("cases.urls")),
+    path("asesmen/", include("assessments.urls")),
+    path("bantuan/", include("assistance.urls")),
     path("dokumen/", include("napiter.documents.urls")),
     path("verifikasi/", include("napiter.documents.verify_urls")),
     path("audit/", include("napiter.audit.urls")),
+    path("sinergi/", include("sinergi.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -28,6 +28,7 @@ ASESOR = "asesor"
 PERENCANA = "perencana"
 AUDITOR = "auditor"
 ADMIN = "admin"
+PEJABAT_KL = "pejabat_kl"
 
 _REGIONS = ("regions.view_region",)
 _AUDIT = ("audit.view_accessevent", "audit.view_changeevent")
@@ -44,6 +45,14 @@ _DOCUMENTS = ("documents.view_document",)
 _SIGN = ("documents.sign_document",)
 # DT-SEN extracts are loaded by supervisors (Dinsos, Kemensos) and the national BNPT coordinator.
 _DTSEN_IMPORT = ("cases.add_dtsensnapshot", "cases.view_dtsensnapshot")
+# Assistance: pendamping propose, deliver and monitor; supervisors also approve; others read.
+_ASSISTANCE_VIEW = ("assistance.view_programme", "assistance.view_grant", "assistance.view_monitoringvisit")
+_ASSISTANCE_WORK = ("assistance.add_grant", "assistance.change_grant", "assistance.add_monitoringvisit")
+# Assessments: caseworkers see level, date and recommendation; item scores are for asesor and supervisor.
+_ASSESSMENT_READ = ("assessments.view_assessment", "assessments.view_instrument")
+_ITEM_SCORES = ("assessments.view_item_scores",)
+_INSTRUMENTS = ("assessments.view_instrument", "assessments.add_instrument")
+_SINERGI_VIEW = ("sinergi.view_ministry", "sinergi.view_actionplan", "sinergi.view_agreement")
 
 ROLES: dict[str, Role] = {
     r.name: r
@@ -52,7 +61,16 @@ ROLES: dict[str, Role] = {
             PENDAMPING,
             _("Pendamping"),
             _("Mendaftarkan orang dan keluarga, mengelola kasus, kunjungan dan penyaluran bantuan di wilayah kantor."),
-            (*_REGIONS, *_PEOPLE, *_CASEWORK, *_REVEAL_ALL, *_DOCUMENTS),
+            (
+                *_REGIONS,
+                *_ASSISTANCE_VIEW,
+                *_ASSISTANCE_WORK,
+                *_PEOPLE,
+                *_CASEWORK,
+                *_REVEAL_ALL,
+                *_DOCUMENTS,
+                *_ASSESSMENT_READ,
+            ),
         ),
         Role(
             SUPERVISOR,
@@ -60,10 +78,15 @@ ROLES: dict[str, Role] = {
             _("Mengawasi kasus dan bantuan di wilayah kantor, menetapkan bantuan, menandatangani dokumen dan laporan."),
             (
                 *_REGIONS,
+                *_ASSISTANCE_VIEW,
+                *_ASSISTANCE_WORK,
+                "assistance.approve_grant",
                 *_PEOPLE,
                 *_CASEWORK,
                 *_REVEAL_ALL,
                 "cases.view_intelligence_note",
+                *_ASSESSMENT_READ,
+                *_ITEM_SCORES,
                 *_DTSEN_IMPORT,
                 *_DOCUMENTS,
                 "documents.add_document",
@@ -78,13 +101,19 @@ ROLES: dict[str, Role] = {
             # Only the national coordinator records terror events and sees both sides of one event together.
             (
                 *_REGIONS,
+                *_ASSISTANCE_VIEW,
                 *_PEOPLE,
                 "cases.reveal_identity",
                 "cases.add_incident",
                 "cases.view_incident_links",
+                *_ASSESSMENT_READ,
+                *_INSTRUMENTS,
                 *_DTSEN_IMPORT,
                 *_DOCUMENTS,
                 *_SIGN,
+                *_SINERGI_VIEW,
+                "sinergi.approve_actionplan",
+                "sinergi.add_agreement",
             ),
             needs_2fa=True,
         ),
@@ -92,14 +121,39 @@ ROLES: dict[str, Role] = {
             ASESOR,
             _("Asesor"),
             _("Melakukan asesmen tingkat radikalisme dan menyusun rekomendasi."),
-            (*_REGIONS, *_PEOPLE, "cases.reveal_identity", *_DOCUMENTS, *_SIGN),
+            (
+                *_REGIONS,
+                *_ASSISTANCE_VIEW,
+                *_PEOPLE,
+                "cases.reveal_identity",
+                *_DOCUMENTS,
+                *_SIGN,
+                *_ASSESSMENT_READ,
+                *_ITEM_SCORES,
+                "assessments.add_assessment",
+                "assessments.change_assessment",
+            ),
             needs_2fa=True,
         ),
         Role(
             PERENCANA,
             _("Perencana K/L"),
             _("Menyusun dan mengajukan rencana aksi K/L serta melaporkan realisasinya; tidak melihat data orang."),
-            _REGIONS,
+            (
+                *_REGIONS,
+                *_SINERGI_VIEW,
+                *_DOCUMENTS,
+                "sinergi.add_actionplan",
+                "sinergi.change_actionplan",
+                "sinergi.add_realisationreport",
+            ),
+        ),
+        Role(
+            PEJABAT_KL,
+            _("Pejabat Eselon II K/L"),
+            _("Menandatangani berita acara kesepakatan rencana aksi K/L; tidak melihat data orang."),
+            (*_REGIONS, *_SINERGI_VIEW, *_DOCUMENTS, *_SIGN),
+            needs_2fa=True,
         ),
         Role(
             AUDITOR,
@@ -122,6 +176,7 @@ ROLES: dict[str, Role] = {
                 "accounts.add_agency",
                 "accounts.change_agency",
                 "accounts.view_agency",
+                *_INSTRUMENTS,
                 # Unlocking a locked-out account, and resetting a lost authenticator.
                 "axes.view_accessattempt",
                 "axes.delete_accessattempt",

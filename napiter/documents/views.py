@@ -39,8 +39,7 @@ from napiter.documents.services import (
     document_sign,
 )
 from napiter.documents.signing import SigningKeyMissing
-
-PAGE_SIZE = 25
+from napiter.paging import page_window
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,14 +54,9 @@ def download_filename(document: Document) -> str:
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    try:
-        page = max(1, int(request.GET.get("hal", "1")))
-    except ValueError:
-        page = 1
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(documents_of_user(user)[offset : offset + PAGE_SIZE + 1])
+    window = page_window(request, documents_of_user(user))
     items = []
-    for document in rows[:PAGE_SIZE]:
+    for document in window.rows:
         pending = sorted((s for s in document.signatures.all() if s.signed_at is None), key=lambda s: s.order)
         items.append(
             {
@@ -73,7 +67,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
                 and pending[0].signer_id == user.pk,
             }
         )
-    return render(request, "documents/list.html", {"items": items, "page": page, "has_next": len(rows) > PAGE_SIZE})
+    return render(request, "documents/list.html", {"items": items, "page": window.page, "has_next": window.has_next})
 
 
 def _detail_context(user: User, document: Document) -> dict[str, Any]:

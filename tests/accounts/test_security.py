@@ -221,6 +221,7 @@ TWO_FACTOR_USERS = {
     roles.KOORDINATOR: "koordinator",
     roles.ASESOR: "asesor",
     roles.ADMIN: None,  # no admin in the demo cast: made by _admin_user
+    roles.PEJABAT_KL: None,  # the K/L official who signs the berita acara: made by _kl_official_user
 }
 PASSWORD_ONLY_USERS = {
     roles.PENDAMPING: "banten_pendamping",
@@ -231,7 +232,18 @@ PASSWORD_ONLY_USERS = {
 
 def _user_for(cast, role: str) -> User:
     name = TWO_FACTOR_USERS.get(role) or PASSWORD_ONLY_USERS.get(role)
+    if role == roles.PEJABAT_KL:
+        return _kl_official_user(cast)
     return getattr(cast, name) if name else _admin_user(cast)
+
+
+def _kl_official_user(cast) -> User:
+    return user_upsert(
+        username="kl.kemenag.eselon2.uji",
+        office=cast.kemenag_perencana.office,
+        role=roles.PEJABAT_KL,
+        password=django_settings.DEMO_PASSWORD,
+    )
 
 
 def test_the_role_table_and_these_tests_agree_on_who_needs_two_factor():

@@ -39,7 +39,7 @@ def test_raw_sql_update_is_recorded(cast):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE accounts_office SET address = 'Jl. Basuki Rahmat, Samarinda' WHERE id = %s", [office.pk])
     (event,) = _events("accounts_office", row_pk=str(office.pk), operation="UPDATE")
-    assert event.old == {"address": ""}
+    assert event.old == {"address": office.address}
     assert event.new == {"address": "Jl. Basuki Rahmat, Samarinda"}
     assert event.db_user == connection.settings_dict["USER"]
 

@@ -47,3 +47,28 @@ def test_out_of_scope_actions_are_404_whatever_the_body(cast, client_for):
         response = api.post(f"/api/v1/cases/{case.pk}/{action}/", {}, content_type=JSON)
         assert response.status_code == 404, action
     assert Case.objects.get(pk=case.pk).stage == case.stage
+
+
+def test_households_show_only_visible_members(cast, client_for):
+    from tests.factories import HouseholdFactory
+
+    household = HouseholdFactory()
+    banten = PersonFactory(household=household, full_name="Anggota Banten")
+    moved = PersonFactory(household=household, domicile_region_id="64.72.01.1001", nik="6472010101800001")
+    body = client_for(cast.banten_pendamping).get(f"/api/v1/households/{household.pk}/").json()
+    assert body["members"] == [banten.pk]
+    assert moved.pk not in body["members"]
+    assert body["kk"] == f"{household.kk[:4]}********{household.kk[-4:]}"
+    assert client_for(cast.kemenag_perencana).get("/api/v1/households/").status_code == 404
+    other = HouseholdFactory()
+    PersonFactory(household=other, domicile_region_id="64.72.01.1001", nik="6472010101800002")
+    assert client_for(cast.banten_pendamping).get(f"/api/v1/households/{other.pk}/").status_code == 404
+
+
+def test_assign_through_the_api(cast, client_for):
+    case = CaseFactory(caseworker=None)
+    response = client_for(cast.banten_kabid).post(
+        f"/api/v1/cases/{case.pk}/assign/", {"caseworker": "dinsos.banten.pendamping"}, content_type=JSON
+    )
+    assert response.status_code == 200
+    assert response.json()["caseworker"] == "dinsos.banten.pendamping"

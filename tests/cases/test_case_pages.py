@@ -86,3 +86,41 @@ def test_caseworker_cannot_write_intelligence_note(cast, client_for):
     )
     assert response.status_code == 400
     assert not CaseNote.objects.exists()
+
+
+def test_person_page_shows_cases_and_timeline_once(cast, client_for):
+    case = CaseFactory()
+    html = (
+        client_for(cast.banten_pendamping).get(reverse("cases:person-detail", args=[case.person_id])).content.decode()
+    )
+    assert html.count("Linimasa") == 1
+    assert html.count(reverse("cases:case-detail", args=[case.pk])) == 1
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert "<div" not in title
+
+
+def test_assign_and_plan_the_case(cast, client_for):
+    from cases.services import case_assign
+
+    case = CaseFactory(caseworker=None)
+    response = client_for(cast.banten_kabid).post(
+        reverse("cases:case-plan", args=[case.pk]),
+        {
+            "goals": "Usaha mandiri",
+            "atensi_planned": ["vokasional", "dukungan_keluarga"],
+            "atensi_given": ["vokasional"],
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.goals, case.atensi_planned, case.atensi_given) == (
+        "Usaha mandiri", ["dukungan_keluarga", "vokasional"], ["vokasional"],
+    )  # fmt: skip
+    page = client_for(cast.banten_kabid).get(reverse("cases:case-detail", args=[case.pk])).content.decode()
+    assert "Pelatihan vokasional/kewirausahaan" in page.split('data-testid="atensi-planned"')[1].split("</dd>")[0]
+    assigned = case_assign(user=cast.banten_kabid, pk=case.pk, caseworker=cast.banten_pendamping)
+    assert assigned.caseworker == cast.banten_pendamping
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="kantor pemilik"):
+        case_assign(user=cast.banten_kabid, pk=case.pk, caseworker=cast.kaltim_pendamping)

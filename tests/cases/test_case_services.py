@@ -105,3 +105,10 @@ def test_visit_cannot_be_in_the_future(cast):
         findings="Usaha warung berjalan, omzet harian sekitar Rp 300.000",
     )  # fmt: skip
     assert visit.visited_by == cast.banten_pendamping
+
+
+def test_reintegration_needs_an_assessment_of_the_last_six_months(cast):
+    case = CaseFactory(stage="reedukasi")
+    with pytest.raises(ValidationError, match="asesmen yang diajukan dalam 6 bulan terakhir"):
+        case_transition(user=cast.banten_pendamping, pk=case.pk, to_stage="reintegrasi")
+    assert Case.objects.get(pk=case.pk).stage == "reedukasi"

@@ -164,6 +164,13 @@ def test_every_rule_of_registration_applies_to_each_row(cast):
     assert not Person.objects.filter(full_name__in=["Kembar", "Di Kaltim"]).exists()
 
 
+def test_row_numbers_are_excel_row_numbers_across_blank_rows(cast):
+    with pytest.raises(PeopleImportRejected) as refused:
+        _import(cast.banten_pendamping, _xlsx([FAMILY[0], {}, {}, _row(full_name="Setelah Kosong", nik="12")]))
+    assert [(r.line, r.name) for r in refused.value.rejections] == [(5, "Setelah Kosong")]
+    assert "2 baris" in refused.value.message  # blank rows are not rows
+
+
 def test_duplicate_of_a_person_the_user_cannot_see_is_refused_neutrally(cast):
     PersonFactory(nik="6471011503780005", domicile_region_id="64.71.01.1001")
     with pytest.raises(PeopleImportRejected) as refused:

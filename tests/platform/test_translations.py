@@ -30,9 +30,9 @@ def test_every_marked_string_has_an_english_translation(tmp_path, settings):
 def test_compiled_catalogue_is_up_to_date():
     source = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
     compiled = polib.mofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.mo"))
-    assert {e.msgid: e.msgstr for e in source if e.translated()} == {
-        e.msgid: e.msgstr for e in compiled if e.msgid
-    }, "run `python manage.py compilemessages`"
+    assert {e.msgid: e.msgstr for e in source if e.translated()} == {e.msgid: e.msgstr for e in compiled if e.msgid}, (
+        "run `python manage.py compilemessages`"
+    )
 
 
 @pytest.mark.django_db

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.demo import seed_assessments
+from assistance.demo import seed_assistance
 from cases.demo import seed_people
 from cases.demo_workflow import seed_workflows
 from cases.dtsen import seed_dtsen_sample
@@ -31,6 +33,8 @@ class Command(BaseCommand):
         people = seed_people()
         seed_dtsen_sample()
         seed_workflows()
+        seed_assistance()
+        seed_assessments()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap: {len(DEMO_CAST)} pengguna (kata sandi {password!r}), "

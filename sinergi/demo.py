@@ -1,0 +1,246 @@
+"""Demo data for sinergi: 2022-style action plans of several K/L in the five focus provinces, in every state,
+one berita acara fully signed and one awaiting the Kepala BNPT's signature. Called by `seed_sinergi()`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+
+from napiter.accounts import roles
+from napiter.accounts.models import Agency, Office, User
+from napiter.regions.models import Region
+from sinergi.models import ActionPlan, Agreement, Ministry, MinistryUnit, Official, RealisationReport
+
+DEMO_YEAR = 2022
+FOCUS_PROVINCES = ("72", "52", "35", "32", "33")  # Sulteng, NTB, Jatim, Jabar, Jateng
+
+
+@dataclass(frozen=True)
+class DemoMinistry:
+    code: str
+    office_code: str
+    unit: str
+    final_status: str  # where this K/L's plans end up in the demo
+    plans: tuple[tuple[str, str, str, int], ...]  # (category, title, output unit, budget in millions)
+
+
+AGREED, APPROVED, SUBMITTED = ActionPlan.Status.AGREED, ActionPlan.Status.APPROVED, ActionPlan.Status.SUBMITTED
+RETURNED, DRAFT = ActionPlan.Status.RETURNED, ActionPlan.Status.DRAFT
+
+DEMO_MINISTRIES = [
+    DemoMinistry("kemenag", "KEMENAG-RENC", "Direktorat Jenderal Bimbingan Masyarakat Islam", AGREED, (
+        ("moderasi_beragama", "Penguatan moderasi beragama bagi mitra deradikalisasi", "orang", 150),
+        ("pendidikan", "Beasiswa madrasah bagi anak mitra deradikalisasi", "anak", 120),
+    )),
+    DemoMinistry("kemenpu", "KEMENPU-RENC", "Direktorat Jenderal Cipta Karya", AGREED, (
+        ("sumur_bor", "Pembangunan sumur bor di kawasan permukiman mitra", "unit", 350),
+        ("perbaikan_jalan", "Perbaikan jalan lingkungan desa", "km", 900),
+    )),
+    DemoMinistry("kemensos", "KEMENSOS-RENC", "Direktorat Jenderal Rehabilitasi Sosial", APPROVED, (
+        ("modal_usaha", "Bantuan modal usaha ekonomi produktif", "paket", 200),
+        ("renovasi_rumah", "Rehabilitasi sosial rumah tidak layak huni", "rumah", 400),
+    )),
+    DemoMinistry("kemenesdm", "KEMENESDM-RENC", "Direktorat Jenderal Ketenagalistrikan", SUBMITTED, (
+        ("elektrifikasi", "Bantuan pasang baru listrik rumah tangga", "rumah", 180),
+        ("penerangan_jalan", "Penerangan jalan umum tenaga surya", "titik", 500),
+    )),
+    DemoMinistry("kemnaker", "KEMNAKER-RENC", "Direktorat Jenderal Pembinaan Pelatihan Vokasi", RETURNED, (
+        ("pelatihan_kewirausahaan", "Pelatihan kewirausahaan dan vokasi", "orang", 250),
+    )),
+    DemoMinistry("kemenkes", "KEMENKES-RENC", "Direktorat Jenderal Kesehatan Masyarakat", DRAFT, (
+        ("kesehatan", "Layanan kesehatan jiwa dan psikososial keluarga mitra", "orang", 130),
+    )),
+]  # fmt: skip
+
+FISIK = ActionPlan.FISIK_CATEGORIES
+PLANS_PER_CATEGORY_AND_PROVINCE = {
+    "kemenag": 1,
+    "kemenpu": 1,
+    "kemensos": 1,
+    "kemenesdm": 1,
+    "kemnaker": 2,
+    "kemenkes": 2,
+}
+
+# Signing officials: (username, first, last, office, role, position, nip)
+OFFICIALS = [
+    ("kl.kemenag.eselon2", "Ahmad", "Zainuddin", "KEMENAG-RENC", roles.PEJABAT_KL, "Kepala Biro Perencanaan",
+     "197203151998031002"),
+    ("kl.kemenpu.eselon2", "Budi", "Santoso", "KEMENPU-RENC", roles.PEJABAT_KL, "Kepala Biro Perencanaan Anggaran",
+     "197409222000031001"),
+    ("bnpt.kepala", "Eddy", "Hartono", "BNPT-DERAD", roles.KOORDINATOR, "Kepala BNPT", "196612021989031001"),
+]  # fmt: skip
+
+# Planners of the K/L other than Kemenag (whose planner is in the main demo cast).
+PLANNERS = [(m.code, f"kl.{m.code}.perencana") for m in DEMO_MINISTRIES if m.code != "kemenag"]
+
+SINERGI_DEMO_USERNAMES = frozenset([o[0] for o in OFFICIALS] + [username for _code, username in PLANNERS])
+
+
+def _offices() -> dict[str, Office]:
+    from napiter.accounts.services import agency_upsert, office_upsert
+
+    offices = {}
+    for demo in DEMO_MINISTRIES:
+        ministry = Ministry.objects.get(code=demo.code)
+        agency = Agency.objects.filter(code=demo.code).first() or agency_upsert(
+            code=demo.code, name=ministry.name, kind=Agency.Kind.MINISTRY
+        )
+        offices[demo.office_code] = Office.objects.filter(code=demo.office_code).first() or office_upsert(
+            code=demo.office_code,
+            agency=agency,
+            name=f"{ministry.short_name}, Biro Perencanaan",
+            jurisdiction=Office.Jurisdiction.NATIONAL,
+            region_code=None,
+            timezone=Office.TimeZone.WIB,
+            address="Jakarta",
+        )
+    offices["BNPT-DERAD"] = Office.objects.get(code="BNPT-DERAD")
+    return offices
+
+
+def _users(password: str, offices: dict[str, Office]) -> dict[str, User]:
+    from napiter.accounts.security import demo_otp_device_upsert
+    from napiter.accounts.services import user_upsert
+    from napiter.documents.pki import DemoSigner, ensure_demo_pki
+
+    users: dict[str, User] = {}
+    signers = []
+    for username, first, last, office, role, position, nip in OFFICIALS:
+        user = user_upsert(
+            username=username, office=offices[office], role=role, password=password, first_name=first,
+            last_name=last, position=position, nip=nip,
+        )  # fmt: skip
+        demo_otp_device_upsert(user=user, password=password)
+        signers.append(DemoSigner(username, f"{first} {last}", position, offices[office].name))
+        users[username] = user
+    ensure_demo_pki(
+        directory=Path(settings.SIGNING_KEYS_DIR), signers=signers, passphrase=settings.SIGNING_KEY_PASSPHRASE
+    )
+    for code, username in PLANNERS:
+        demo = next(m for m in DEMO_MINISTRIES if m.code == code)
+        users[username] = user_upsert(
+            username=username, office=offices[demo.office_code], role=roles.PERENCANA, password=password,
+            first_name="Perencana", last_name=Ministry.objects.get(code=code).short_name,
+            position="Perencana Ahli Muda",
+        )  # fmt: skip
+    users["kl.kemenag.perencana"] = User.objects.get(username="kl.kemenag.perencana")
+    users["bnpt.koordinator"] = User.objects.get(username="bnpt.koordinator")
+    return users
+
+
+def _officials(users: dict[str, User]) -> None:
+    for ministry_code, username in (("kemenag", "kl.kemenag.eselon2"), ("kemenpu", "kl.kemenpu.eselon2")):
+        ministry = Ministry.objects.get(code=ministry_code)
+        Official.objects.update_or_create(
+            kind=Official.Kind.ESELON_II, ministry=ministry, user=users[username],
+            defaults={"position": users[username].position, "active": True},
+        )  # fmt: skip
+    Official.objects.update_or_create(
+        kind=Official.Kind.KEPALA_BNPT, user=users["bnpt.kepala"], defaults={"position": "Kepala BNPT", "active": True}
+    )
+
+
+def _plans(users: dict[str, User]) -> dict[str, list[ActionPlan]]:
+    from sinergi.services import plan_approve, plan_create, plan_return, plan_submit
+
+    koordinator = users["bnpt.koordinator"]
+    regencies = {
+        code: list(Region.objects.filter(parent_id=code, level=Region.Level.REGENCY).order_by("code")[:3])
+        for code in FOCUS_PROVINCES
+    }
+    made: dict[str, list[ActionPlan]] = {}
+    counter = itertools.count()
+    for demo in DEMO_MINISTRIES:
+        ministry = Ministry.objects.get(code=demo.code)
+        unit, _ = MinistryUnit.objects.get_or_create(
+            ministry=ministry, name=demo.unit, defaults={"echelon": MinistryUnit.Echelon.ESELON_I}
+        )
+        planner = users[f"kl.{demo.code}.perencana"]
+        made[demo.code] = []
+        for category, title, output_unit, millions in demo.plans:
+            for province_code in FOCUS_PROVINCES:
+                for n in range(PLANS_PER_CATEGORY_AND_PROVINCE[demo.code]):
+                    i = next(counter)
+                    regency = regencies[province_code][n % len(regencies[province_code])]
+                    fisik = category in FISIK
+                    start = dt.date(DEMO_YEAR, 2 + i % 3, 1)
+                    plan = plan_create(
+                        user=planner,
+                        data={
+                            "unit": unit, "year": DEMO_YEAR, "title": f"{title} di {regency.name}",
+                            "description": f"{title}, sasaran mitra deradikalisasi, keluarga dan korban.",
+                            "plan_type": ActionPlan.PlanType.FISIK if fisik else ActionPlan.PlanType.NON_FISIK,
+                            "category": category, "province": regency.parent, "regency": regency,
+                            "target_mitra": 5 + i % 7, "target_families": 10 + i % 11, "target_victims": i % 4,
+                            "budget": Decimal(millions * 1_000_000 + (i % 5) * 25_000_000),
+                            "funding_source": ActionPlan.FundingSource.APBN, "start_on": start,
+                            "end_on": dt.date(DEMO_YEAR, 11, 30), "output_indicator": title,
+                            "output_target": Decimal(10 + i % 20), "output_unit": output_unit,
+                            "pillar": ActionPlan.Pillar.PILAR_1,
+                        },
+                    )  # fmt: skip
+                    if demo.final_status != ActionPlan.Status.DRAFT:
+                        plan_submit(user=planner, plan_id=plan.pk)
+                    if demo.final_status == ActionPlan.Status.RETURNED:
+                        plan_return(
+                            user=koordinator, plan_id=plan.pk,
+                            comment="Lengkapi lokus desa dan jadwal pelatihan per angkatan.",
+                        )  # fmt: skip
+                    if demo.final_status in (ActionPlan.Status.APPROVED, ActionPlan.Status.AGREED):
+                        plan_approve(user=koordinator, plan_id=plan.pk)
+                    made[demo.code].append(plan)
+    return made
+
+
+def _agreements(users: dict[str, User]) -> None:
+    from napiter.documents.services import document_render, document_sign
+    from sinergi.services import agreement_create
+
+    koordinator = users["bnpt.koordinator"]
+    for code, signers in (("kemenag", ["kl.kemenag.eselon2", "bnpt.kepala"]), ("kemenpu", ["kl.kemenpu.eselon2"])):
+        ministry = Ministry.objects.get(code=code)
+        agreement = agreement_create(user=koordinator, ministry_id=ministry.pk, year=DEMO_YEAR)
+        assert agreement.document is not None
+        document_render(document_id=agreement.document.pk)
+        for username in signers:
+            document_sign(user=users[username], document_id=agreement.document.pk)
+
+
+def _realisations(users: dict[str, User]) -> None:
+    """Kemenag reports Q1 and Q2 for most plans (some late); Q3 and Q4 are left overdue."""
+    planner = users["kl.kemenag.perencana"]
+    plans = ActionPlan.objects.filter(ministry__code="kemenag", year=DEMO_YEAR, status=ActionPlan.Status.AGREED)
+    for i, plan in enumerate(plans.order_by("id")):
+        for quarter in (1, 2):
+            if i % 4 == 3 and quarter == 2:
+                continue
+            due = dt.datetime(DEMO_YEAR, quarter * 3 + 1, 10 + (i % 3) * 5, 10, tzinfo=dt.UTC)
+            report = RealisationReport(
+                plan=plan, quarter=quarter, progress_percent=25 * quarter,
+                output_achieved=plan.output_target * quarter / 4, budget_spent=plan.budget * quarter / 4,
+                beneficiaries_reached=plan.target_total * quarter // 4,
+                narrative="Kegiatan berjalan sesuai jadwal.", reported_by=planner, reported_at=due,
+            )  # fmt: skip
+            report.full_clean()
+            report.save()
+
+
+def seed_sinergi(password: str | None = None) -> int:
+    """Demo sinergi data; idempotent: accounts and officials are upserted, plans made only once.
+    Returns the number of plans created (0 when they already exist)."""
+    password = password or settings.DEMO_PASSWORD
+    offices = _offices()
+    users = _users(password, offices)
+    _officials(users)
+    if ActionPlan.objects.filter(year=DEMO_YEAR).exists() or Agreement.objects.exists():
+        return 0
+    made = _plans(users)
+    _agreements(users)
+    _realisations(users)
+    return sum(len(p) for p in made.values())

@@ -1,0 +1,75 @@
+"""The `kesepakatan` document kind: the berita acara kesepakatan rencana aksi of one K/L and year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet, Sum
+
+from napiter.accounts.models import Office, User
+from napiter.documents.kinds import DocumentKind, register
+from napiter.documents.models import Document
+
+
+class AgreementRecord(DocumentKind):
+    """Signed first by the K/L's Eselon II official, then by the Kepala BNPT; it names no person."""
+
+    code = "kesepakatan"
+    label = "Berita Acara Kesepakatan Rencana Aksi"
+    prefix = "BAK"
+
+    def visible_subjects(self, user: User) -> QuerySet[Any]:
+        from sinergi.selectors import agreements_visible_to
+
+        return agreements_visible_to(user)
+
+    def subject_for_user(self, user: User, subject_id: int | str) -> Model:
+        from sinergi.selectors import agreement_get_for_user
+
+        return agreement_get_for_user(user, subject_id)
+
+    def subject_for_render(self, subject_id: int) -> Model:
+        from sinergi.models import Agreement
+
+        return Agreement.objects.select_related("ministry", "office", "ministry_signatory__unit", "bnpt_signatory").get(
+            pk=subject_id
+        )
+
+    def issuing_office(self, subject: Any) -> Office:
+        office: Office = subject.office
+        return office
+
+    def check_request(self, *, user: User, subject: Any) -> None:
+        if not user.has_perm("sinergi.add_agreement") or not user.has_perm("documents.view_document"):
+            raise PermissionDenied("Berita acara kesepakatan disusun oleh koordinator BNPT.")
+        if subject.document_id:
+            raise PermissionDenied(
+                "Berita acara kesepakatan ini sudah diterbitkan; perubahan rencana aksi memerlukan dokumen adendum."
+            )
+
+    def signers(self, *, subject: Any, requester: User) -> list[User]:
+        return [subject.ministry_signatory.user, subject.bnpt_signatory.user]
+
+    def person_ids(self, subject: Any) -> list[int]:
+        return []
+
+    def subject_label(self, subject: Any) -> str:
+        return f"Kesepakatan {subject.ministry.short_name} {subject.year}"
+
+    def context(self, *, subject: Any, document: Document) -> dict[str, Any]:
+        plans = list(
+            subject.plans.select_related("unit", "province", "regency").order_by("province__name", "plan_type", "id")
+        )
+        totals = subject.plans.aggregate(budget=Sum("budget"))
+        return {
+            "agreement": subject,
+            "ministry": subject.ministry,
+            "plans": plans,
+            "fisik_count": sum(1 for p in plans if p.plan_type == "fisik"),
+            "non_fisik_count": sum(1 for p in plans if p.plan_type == "non_fisik"),
+            "total_budget": totals["budget"] or 0,
+        }
+
+
+register(AgreementRecord())

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+
+from napiter.documents.models import Document
+from napiter.documents.signing import check_signatures
+from sinergi.demo import FOCUS_PROVINCES, seed_sinergi
+from sinergi.models import ActionPlan, Agreement
+from sinergi.services import realisation_overdue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_sinergi_covers_every_state_and_both_agreements(cast, demo_pki):
+    created = seed_sinergi()
+
+    assert 50 <= created <= 70
+    plans = ActionPlan.objects.filter(year=2022)
+    assert set(plans.values_list("status", flat=True)) == set(ActionPlan.Status.values)
+    assert set(plans.values_list("plan_type", flat=True)) == {"fisik", "non_fisik"}
+    assert set(plans.values_list("province_id", flat=True)) == set(FOCUS_PROVINCES)
+    signed = Agreement.objects.get(ministry__code="kemenag")
+    assert signed.document is not None
+    assert signed.document.status == Document.Status.SIGNED
+    with signed.document.file.open("rb") as handle:
+        assert [c.bottom_line for c in check_signatures(handle.read())] == [True, True]
+    waiting = Agreement.objects.get(ministry__code="kemenpu")
+    assert waiting.document is not None
+    assert waiting.document.status == Document.Status.AWAITING_SIGNATURE
+    assert waiting.document.signatures.get(signed_at__isnull=True).signer.username == "bnpt.kepala"
+    assert realisation_overdue(plan=signed.plans.first()) != []
+    assert seed_sinergi() == 0  # idempotent
