@@ -41,10 +41,7 @@ from assessments.services import (
 from cases.selectors import person_get_for_user
 from cases.services import person_read
 from napiter.accounts.models import User
-
-
-def _service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
-    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+from napiter.api import validation_error
 
 
 def _refused(exc: DjangoPermissionDenied) -> exceptions.PermissionDenied:
@@ -83,7 +80,7 @@ class InstrumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         try:
             version = instrument_import(user=request.user, data=data.validated_data["document"])  # type: ignore[arg-type]
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise validation_error(exc) from exc
         except DjangoPermissionDenied as exc:
             raise _refused(exc) from exc
         return Response(InstrumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
@@ -132,7 +129,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assessmen
                 sources=v["sources"], second_opinion_of=first,
             )  # fmt: skip
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise validation_error(exc) from exc
         except DjangoPermissionDenied as exc:
             raise _refused(exc) from exc
         return Response(_detail(user, assessment), status=status.HTTP_201_CREATED)
@@ -152,7 +149,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assessmen
         try:
             assessment = assessment_save(user=user, pk=int(pk), ratings=ratings, fields=fields)
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise validation_error(exc) from exc
         except DjangoPermissionDenied as exc:
             raise _refused(exc) from exc
         return Response(_detail(user, assessment))
@@ -163,7 +160,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assessmen
         try:
             assessment = service(user=user, pk=int(pk))
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise validation_error(exc) from exc
         except DjangoPermissionDenied as exc:
             raise _refused(exc) from exc
         return Response(_detail(user, assessment), status=ok)

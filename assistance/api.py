@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -43,19 +40,7 @@ from assistance.services import (
     monitoring_visit_record,
 )
 from napiter.accounts.models import User
-
-
-@contextmanager
-def _service_errors() -> Iterator[None]:
-    """A refused rule is 400 with its message; a refused role is 403 with its message (not the stock one)."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        ) from exc
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None) from exc
+from napiter.api import service_errors
 
 
 def _int(value: str | None) -> int | None:
@@ -105,7 +90,7 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = GrantProposeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        with _service_errors():
+        with service_errors():
             grant = grant_propose(
                 user=request.user,  # type: ignore[arg-type]
                 programme_id=d["programme"],
@@ -129,7 +114,7 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             data = body(data=request.data)
             data.is_valid(raise_exception=True)
             values = dict(data.validated_data)
-        with _service_errors():
+        with service_errors():
             grant = run(user=user, grant_id=pk, **values)
         return Response(GrantSerializer(grant).data)
 
@@ -167,7 +152,7 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
         items = [ItemInputSerializer().to_input(i) for i in d.pop("items")]
-        with _service_errors():
+        with service_errors():
             grant = grant_deliver(user=user, grant_id=pk, items=items, **d)
         return Response(GrantSerializer(grant).data)
 
@@ -182,6 +167,6 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return Response(MonitoringVisitSerializer(grant.monitoring_visits.all(), many=True).data)
         data = MonitoringVisitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with _service_errors():
+        with service_errors():
             visit = monitoring_visit_record(user=user, grant_id=pk, data=data.to_input())
         return Response(MonitoringVisitSerializer(visit).data, status=status.HTTP_201_CREATED)

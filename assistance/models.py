@@ -67,6 +67,11 @@ class Programme(models.Model):
     )
     requires_dtsen = models.BooleanField("wajib terdaftar di DT-SEN", default=True)
     blocking_flags = models.BooleanField("tanda DT-SEN menghalangi bantuan", default=True)
+    requires_assessment = models.BooleanField(
+        "wajib asesmen yang merekomendasikan bantuan",
+        default=False,
+        help_text="Asesmen terakhir (paling lama 12 bulan) harus menyatakan layak bantuan.",
+    )
     is_demo = models.BooleanField("data demo", default=False, editable=False)
     created_at = models.DateTimeField("dibuat", auto_now_add=True)
 

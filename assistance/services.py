@@ -228,8 +228,35 @@ def grant_checks(*, user: User, grant: Grant) -> list[Check]:
                 person.get_category_display(),
             )
         )
+    if programme.requires_assessment:
+        checks.append(_assessment_check(person))
     checks.append(duplicate_aid(user=user, grant=grant))
     return checks
+
+
+ASSESSMENT_VALIDITY_DAYS = 365
+
+
+def _assessment_check(person: Person) -> Check:
+    """The latest submitted assessment must be recent and recommend aid (DOMAIN: assessments feed aid)."""
+    from assessments.selectors import latest_assessment_for
+
+    label = "Asesmen terakhir merekomendasikan bantuan"
+    latest = latest_assessment_for(person)
+    if latest is None:
+        return Check("asesmen", label, False, "Belum ada asesmen yang diajukan.")
+    age = (timezone.localdate() - latest.assessed_on).days
+    if age > ASSESSMENT_VALIDITY_DAYS:
+        return Check(
+            "asesmen", label, False, f"Asesmen terakhir {latest.assessed_on:%d-%m-%Y}, lebih dari 12 bulan lalu."
+        )
+    return Check(
+        "asesmen",
+        label,
+        bool(latest.aid_eligible),
+        f"Asesmen {latest.assessed_on:%d-%m-%Y}: "
+        + ("layak bantuan." if latest.aid_eligible else "belum layak bantuan."),
+    )
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ from assistance.services import (
 from cases.selectors import person_get_for_user
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
+from napiter.forms import add_service_errors
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,14 +53,6 @@ def _user(request: HttpRequest) -> User:
     if not works_with_people(user):
         raise Http404("Data tidak ditemukan.")
     return user
-
-
-def _form_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -151,7 +144,7 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
                 member_ids=d["member_ids"],
             )  # fmt: skip
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -213,7 +206,7 @@ def _grant_action(
             if form is None:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("assistance:grant-detail", pk=pk)
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             if form is None:
                 messages.error(request, str(exc))

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -54,6 +54,7 @@ from cases.services import (
 )
 from cases.workflows import referral_create, transfer_accept, transfer_decline, transfer_request
 from napiter.accounts.models import User
+from napiter.api import validation_error
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Person]):
@@ -75,7 +76,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 body["existing_id"] = exc.existing.pk
             return Response(body, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise validation_error(exc) from exc
         return Response({**PersonSerializer(person).data, "warnings": warnings}, status=status.HTTP_201_CREATED)
 
     def get_queryset(self) -> PersonQuerySet:
@@ -103,12 +104,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 request=request._request,
             )
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise validation_error(exc) from exc
         return Response(values)
-
-
-def _service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
-    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Case]):
@@ -136,7 +133,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 goals=data.validated_data.get("goals", ""),
             )
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise validation_error(exc) from exc
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
     def _act(
@@ -157,7 +154,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         try:
             result = run(user=request.user, **{pk_arg: pk}, **data.validated_data)
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise validation_error(exc) from exc
         return Response(out(result).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=CaseAssignSerializer, responses={200: CaseSerializer})

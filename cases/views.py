@@ -52,6 +52,7 @@ from cases.services import (
 from cases.workflows import case_workflow_panel
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
+from napiter.forms import add_service_errors
 from napiter.paging import page_window
 from napiter.routes import ROUTES
 
@@ -166,14 +167,6 @@ def person_similar(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/_similar.html", {"matches": matches})
 
 
-def _form_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _people_user(request)
@@ -240,7 +233,7 @@ def _case_action(
         try:
             action(user=user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

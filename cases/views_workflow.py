@@ -24,7 +24,7 @@ from cases.forms_workflow import (
 from cases.models import Case
 from cases.selectors import case_get_for_user, cases_visible_to
 from cases.services import case_can_write, case_read
-from cases.views import _case_context, _form_errors, _people_user
+from cases.views import _case_context, _people_user
 from cases.workflows import (
     DUE_HORIZON_DAYS,
     VISIT_INTERVAL_DAYS,
@@ -40,6 +40,7 @@ from cases.workflows import (
     workflow_inbox,
 )
 from napiter.accounts.models import User
+from napiter.forms import add_service_errors
 
 
 @login_required
@@ -80,7 +81,7 @@ def referral_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             referral_create(user=user, case_pk=case.pk, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -103,7 +104,7 @@ def transfer_request_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             transfer_request(user=user, case_pk=case.pk, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.request import Request
@@ -53,3 +56,19 @@ def api_root_payload(request: Request) -> dict[str, str]:
         "schema": url("api-schema"),
         "docs": url("api-docs"),
     }
+
+
+def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's refusal as DRF's 400, field errors kept by field."""
+    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Run a service call in an API view: a refused rule is 400 and a refused role 403, each with its message."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise validation_error(exc) from exc
+    except PermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from exc

@@ -215,6 +215,9 @@ SPECTACULAR_SETTINGS = {
         "CaseClosureReasonEnum": "cases.models.Case.ClosureReason",
         "PersonStatusEnum": "cases.models.Person.Status",
         "DocumentStatusEnum": "napiter.documents.models.Document.Status",
+        "ActionPlanStatusEnum": "sinergi.models.ActionPlan.Status",
+        "ActionPlanCategoryEnum": "sinergi.models.ActionPlan.Category",
+        "ActionPlanFundingSourceEnum": "sinergi.models.ActionPlan.FundingSource",
     },
     # No badge image from an external validator service: the CSP allows images from this site only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},

@@ -158,6 +158,7 @@ class CaseReport(DocumentKind):
         return {"recommendation": recommendation} if recommendation else {}
 
     def context(self, *, subject: Any, document: Document) -> dict[str, Any]:
+        from assessments.selectors import person_assessments
         from cases.masking import mask_number
         from cases.models import Case
 
@@ -189,6 +190,8 @@ class CaseReport(DocumentKind):
             "stage_changes": stage_changes,
             "visits": visits,
             "services": services,
+            # Levels, dates and recommendations only: item ratings are sensitive and stay out of reports.
+            "assessments": list(person_assessments(person)),
             "recommendation": recommendation,
             "default_recommendation": _default_recommendation(case),
         }
