@@ -218,6 +218,10 @@ SPECTACULAR_SETTINGS = {
         "ActionPlanStatusEnum": "sinergi.models.ActionPlan.Status",
         "ActionPlanCategoryEnum": "sinergi.models.ActionPlan.Category",
         "ActionPlanFundingSourceEnum": "sinergi.models.ActionPlan.FundingSource",
+        "PersonCategoryEnum": "cases.models.Person.Category",
+        "GrantStatusEnum": "assistance.models.Grant.Status",
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "InstrumentVersionStatusEnum": "assessments.models.InstrumentVersion.Status",
     },
     # No badge image from an external validator service: the CSP allows images from this site only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.test import Client
 
@@ -10,6 +12,7 @@ from napiter.accounts.demo import DEMO_CAST, seed_accounts
 from napiter.accounts.models import User
 from napiter.regions.models import Region
 from napiter.regions.services import regions_load
+from sinergi.models import Ministry
 
 
 def _ensure_base_data() -> None:
@@ -17,6 +20,9 @@ def _ensure_base_data() -> None:
     test has flushed the tables."""
     if not Region.objects.filter(code="36").exists():
         regions_load()
+    if not Ministry.objects.filter(code="kemenag").exists():
+        # Reference rows that a data migration seeds; a transactional test's flush removes them.
+        import_module("sinergi.migrations.0002_audit_and_ministries").seed(django_apps, None)
     if User.objects.filter(username__in=[m.username for m in DEMO_CAST]).count() != len(DEMO_CAST):
         seed_accounts(settings.DEMO_PASSWORD)
 

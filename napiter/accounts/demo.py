@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from napiter.accounts import roles
@@ -117,11 +118,13 @@ DEMO_CAST = [
 DEMO_USERNAMES = frozenset(m.username for m in DEMO_CAST)
 
 
-def non_demo_users() -> list[str]:
-    """Usernames that the demo did not create: their presence means a real installation."""
+def non_demo_users(*, also_demo: Iterable[str] = ()) -> list[str]:
+    """Usernames that the demo did not create (the cast, plus `also_demo` made by domain demos): their
+    presence means a real installation."""
     from napiter.accounts.models import User
 
-    return sorted(User.objects.exclude(username__in=DEMO_USERNAMES).values_list("username", flat=True))
+    known = DEMO_USERNAMES | set(also_demo)
+    return sorted(User.objects.exclude(username__in=known).values_list("username", flat=True))
 
 
 def seed_accounts(password: str) -> None:

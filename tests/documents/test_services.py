@@ -114,7 +114,7 @@ def test_a_subject_out_of_scope_is_not_found(cast):
 
 def test_kinds_not_built_yet_are_refused(cast):
     with pytest.raises(ValidationError, match="belum tersedia"):
-        document_request(user=cast.banten_kabid, kind="bast", subject_id=CaseFactory().pk)
+        document_request(user=cast.banten_kabid, kind="laporan_periodik", subject_id=CaseFactory().pk)
 
 
 def test_rendering_twice_renders_once(cast):

@@ -9,13 +9,14 @@ from cases.dtsen import seed_dtsen_sample
 from cases.models import Person
 from napiter.accounts.demo import DEMO_CAST, non_demo_users, seed_accounts
 from napiter.regions.models import Region
+from sinergi.demo import SINERGI_DEMO_USERNAMES, seed_sinergi
 
 
 class Command(BaseCommand):
     help = "Memuat data demo (kantor, pengguna, orang, kasus). Idempoten; menolak basis data yang berisi data nyata."
 
     def handle(self, *args: object, **options: object) -> None:
-        others = non_demo_users()
+        others = non_demo_users(also_demo=SINERGI_DEMO_USERNAMES)
         if others:
             raise CommandError(
                 "Basis data ini berisi pengguna yang bukan bagian dari data demo "
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         seed_workflows()
         seed_assistance()
         seed_assessments()
+        seed_sinergi()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap: {len(DEMO_CAST)} pengguna (kata sandi {password!r}), "
