@@ -33,6 +33,9 @@ PHONE = {"width": 390, "height": 844}
 # the live server's, and "localhost" may resolve to ::1 in one place and 127.0.0.1 in another.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
+# Assertions wait for the page as long as actions do: CI machines run the suite on two busy cores.
+expect.set_options(timeout=10_000)
+
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

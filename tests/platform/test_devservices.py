@@ -548,7 +548,8 @@ def test_make_run_serves_the_demo_and_a_second_run_reuses_its_data(workdir: Work
 
     first = make_run_once(workdir, web_port, log)
 
-    assert sorted(name for name, _, _ in first.users) == sorted(m.username for m in DEMO_CAST)
+    # The cast of DESIGN.md, plus the K/L officials the sinergi demo adds.
+    assert {m.username for m in DEMO_CAST} <= {name for name, _, _ in first.users}
     assert first.regions == 91599
 
     second_start = log.stat().st_size
