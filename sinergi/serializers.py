@@ -52,15 +52,20 @@ class ActionPlanSerializer(serializers.ModelSerializer[ActionPlan]):
 class ActionPlanWriteSerializer(serializers.Serializer[dict[str, Any]]):
     """The plan's fields as the planner sends them; the model's rules run in the service."""
 
-    unit = serializers.PrimaryKeyRelatedField(queryset=MinistryUnit.objects.all())
+    # Any unit id parses; ActionPlan.clean() refuses a unit of another K/L than the planner's.
+    unit = serializers.PrimaryKeyRelatedField(queryset=MinistryUnit.objects.select_related("ministry"))
     year = serializers.IntegerField()
     title = serializers.CharField(max_length=250)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     plan_type = serializers.ChoiceField(choices=ActionPlan.PlanType.choices)
     category = serializers.ChoiceField(choices=ActionPlan.Category.choices)
-    province = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
-    regency = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
-    village = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    province = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level=Region.Level.PROVINCE))
+    regency = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.filter(level=Region.Level.REGENCY), required=False, allow_null=True
+    )
+    village = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.filter(level=Region.Level.VILLAGE), required=False, allow_null=True
+    )
     target_mitra = serializers.IntegerField(min_value=0, default=0)
     target_families = serializers.IntegerField(min_value=0, default=0)
     target_victims = serializers.IntegerField(min_value=0, default=0)
