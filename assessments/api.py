@@ -22,6 +22,8 @@ from assessments.selectors import (
 )
 from assessments.serializers import (
     AssessmentDetailSerializer,
+    AssessmentFilterSerializer,
+    AssessmentReadSerializer,
     AssessmentSaveSerializer,
     AssessmentSerializer,
     AssessmentStartSerializer,
@@ -91,7 +93,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assessmen
 
     serializer_class = AssessmentSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("person", int, description="Hanya asesmen orang ini.")])
+    @extend_schema(parameters=[AssessmentFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -103,12 +105,14 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assessmen
         )
         # A draft is its assessor's work in progress: others see an assessment once it is submitted.
         qs = qs.exclude(Q(status=Assessment.Status.DRAFT) & ~Q(assessor=self.request.user))
-        person = self.request.query_params.get("person", "")
-        if person.isdigit():
-            qs = qs.filter(person_id=int(person))
+        if self.action == "list":
+            params = AssessmentFilterSerializer(data=self.request.query_params)
+            params.is_valid(raise_exception=True)
+            if "person" in params.validated_data:
+                qs = qs.filter(person_id=params.validated_data["person"])
         return qs.order_by("-assessed_on", "-id")
 
-    @extend_schema(responses={200: AssessmentDetailSerializer})
+    @extend_schema(responses={200: AssessmentReadSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
         assessment = assessment_read(user=request.user, pk=pk, request=request._request)  # type: ignore[arg-type]
         return Response(_detail(request.user, assessment))  # type: ignore[arg-type]

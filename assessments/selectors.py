@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -72,8 +73,9 @@ def person_assessments(person: Person) -> AssessmentQuerySet:
     )
 
 
-def reviews_overdue(user: User, *, today: dt.date) -> AssessmentQuerySet:
-    """Each visible person's current assessment whose review date has passed."""
+def current_assessments(assessments: AssessmentQuerySet) -> AssessmentQuerySet:
+    """Of `assessments`, each person's current one: the latest submitted primary assessment, annotated with
+    its `level_label` (the assessor's judgement where given, else the computed level)."""
     latest = (
         Assessment.objects.submitted()
         .primary()
@@ -82,10 +84,18 @@ def reviews_overdue(user: User, *, today: dt.date) -> AssessmentQuerySet:
         .values("pk")[:1]
     )
     return (
-        assessments_visible_to(user)
-        .submitted()
+        assessments.submitted()
         .primary()
-        .filter(pk=Subquery(latest), next_review_on__lt=today)
+        .filter(pk=Subquery(latest))
+        .annotate(level_label=Coalesce("judged_band__label", "computed_band__label"))
+    )
+
+
+def reviews_overdue(user: User, *, today: dt.date) -> AssessmentQuerySet:
+    """Each visible person's current assessment whose review date has passed."""
+    return (
+        current_assessments(assessments_visible_to(user))
+        .filter(next_review_on__lt=today)
         .select_related("person", "computed_band", "judged_band")
         .order_by("next_review_on", "id")
     )

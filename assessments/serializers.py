@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from assessments.models import Assessment, Band, Domain, InstrumentVersion, Item, Rating, RatingScale
+from napiter.api import QueryIntegerField
 
 
 class BandSerializer(serializers.ModelSerializer[Band]):
@@ -66,8 +67,8 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     instrument = serializers.CharField(source="version.instrument.name", read_only=True)
     instrument_version = serializers.IntegerField(source="version.number", read_only=True)
     assessor = serializers.CharField(source="assessor.get_full_name", read_only=True)
-    level = serializers.CharField(source="level.label", read_only=True, default=None)
-    computed_level = serializers.CharField(source="computed_band.label", read_only=True, default=None)
+    level = serializers.CharField(source="level.label", read_only=True, default=None, allow_null=True)
+    computed_level = serializers.CharField(source="computed_band.label", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Assessment
@@ -90,6 +91,29 @@ class AssessmentDetailSerializer(AssessmentSerializer):
             "judgement_reason", "recommendation_notes", "ratings",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class AssessmentReadSerializer(AssessmentSerializer):
+    """The documented answer of GET /assessments/{id}/: the fields every reader gets, and, only for roles that
+    may see item scores (see `_detail` in api.py), the fields of AssessmentDetailSerializer, optional here."""
+
+    sources = serializers.CharField(required=False)
+    score = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
+    max_score = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
+    missing_count = serializers.IntegerField(required=False)
+    judgement_reason = serializers.CharField(required=False)
+    recommendation_notes = serializers.CharField(required=False)
+    ratings = RatingSerializer(many=True, required=False)
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = AssessmentDetailSerializer.Meta.fields
+        read_only_fields = AssessmentSerializer.Meta.fields
+
+
+class AssessmentFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    """The list's query parameters: a value that is not one of them is refused, not ignored."""
+
+    person = QueryIntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="Hanya asesmen orang ini.")
 
 
 class AssessmentStartSerializer(serializers.Serializer[dict[str, Any]]):

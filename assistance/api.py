@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -23,6 +23,7 @@ from assistance.selectors import (
 from assistance.serializers import (
     GrantApproveSerializer,
     GrantDeliverSerializer,
+    GrantFilterSerializer,
     GrantProposeSerializer,
     GrantSerializer,
     ItemInputSerializer,
@@ -43,10 +44,6 @@ from napiter.accounts.models import User
 from napiter.api import service_errors
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Programme]):
     """Aid programmes: agency, form, funding source, fiscal year, budget and eligibility."""
 
@@ -56,31 +53,20 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return programmes_visible_to(self.request.user)  # type: ignore[arg-type]
 
 
-GRANT_FILTERS = [
-    OpenApiParameter("programme", int),
-    OpenApiParameter("status", str, enum=Grant.Status.values),
-    OpenApiParameter("region", str, description="Kode wilayah Kemendagri (awalan), mis. 36 atau 36.73"),
-    OpenApiParameter("year", int, description="Tahun anggaran"),
-]
-
-
 class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Grant]):
     """Grants of the people the caller may see; the lifecycle moves through the actions."""
 
     serializer_class = GrantSerializer
 
     def get_queryset(self) -> QuerySet[Grant]:
-        params = self.request.query_params
-        filters = GrantFilters(
-            programme=_int(params.get("programme")),
-            status=params.get("status", ""),
-            region=params.get("region", ""),
-            year=_int(params.get("year")),
-        )
         grants = grants_visible_to(self.request.user)  # type: ignore[arg-type]
-        return grants_filter(grants, filters).prefetch_related("items", "members").order_by("-id")
+        if self.action == "list":
+            params = GrantFilterSerializer(data=self.request.query_params)
+            params.is_valid(raise_exception=True)
+            grants = grants_filter(grants, GrantFilters(**params.validated_data))
+        return grants.prefetch_related("items", "members").order_by("-id")
 
-    @extend_schema(parameters=GRANT_FILTERS)
+    @extend_schema(parameters=[GrantFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -158,7 +144,8 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(methods=["GET"], responses={200: MonitoringVisitSerializer(many=True)})
     @extend_schema(methods=["POST"], request=MonitoringVisitSerializer, responses={201: MonitoringVisitSerializer})
-    @action(detail=True, methods=["get", "post"])
+    # A nested list, answered whole: neither the viewset's paging nor its filters apply (nor are documented).
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def monitoring(self, request: Request, pk: str) -> Response:
         """The grant's monitoring visits (3, 6, 12 months); POST records one."""
         user: User = request.user  # type: ignore[assignment]

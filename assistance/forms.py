@@ -8,8 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import MONITORING_MONTHS, Grant, Programme
+from assistance.selectors import REACHED_STAGES
 from assistance.services import ItemInput, VisitInput
 from napiter.forms import StyledFormMixin
+from napiter.uploads import ImageUploadField, clean_drawn_signature
 
 ITEM_ROWS = 6
 
@@ -52,6 +54,12 @@ class DeliveryForm(StyledFormMixin, forms.Form):
     kiosk_stock = forms.CharField(
         label=_("Stok awal kios (Popwarung)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    photo = ImageUploadField(label=_("Foto penyerahan"), required=False)
+    signature_scan = ImageUploadField(
+        label=_("Tanda tangan penerima (pindaian/foto)"), required=False,
+        help_text=_("Atau minta penerima menggambar tanda tangan di kotak di bawah."),
+    )  # fmt: skip
+    signature_drawn = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,6 +76,19 @@ class DeliveryForm(StyledFormMixin, forms.Form):
             widget = self.fields[name].widget
             if "class" not in widget.attrs:
                 widget.attrs["class"] = "form-control"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        drawn, scan = data.get("signature_drawn"), data.get("signature_scan")
+        data["recipient_signature"] = scan
+        if drawn and scan:
+            self.add_error("signature_scan", _("Pilih salah satu: unggah pindaian atau gambar tanda tangan."))
+        elif drawn:
+            try:
+                data["recipient_signature"] = clean_drawn_signature(drawn)
+            except forms.ValidationError as exc:
+                self.add_error("signature_scan", exc)
+        return data
 
     def item_rows(self) -> list[list[forms.BoundField]]:
         return [
@@ -97,6 +118,7 @@ class MonitoringForm(StyledFormMixin, forms.Form):
     monthly_revenue = forms.IntegerField(label=_("Omzet per bulan (Rp)"), min_value=0, required=False)
     problems = forms.CharField(label=_("Kendala"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     misuse = forms.BooleanField(label=_("Indikasi penyalahgunaan"), required=False)
+    photo = ImageUploadField(label=_("Foto usaha"), required=False)
 
     def to_input(self) -> VisitInput:
         d = self.cleaned_data
@@ -108,6 +130,7 @@ class MonitoringForm(StyledFormMixin, forms.Form):
             monthly_revenue=d.get("monthly_revenue") or 0,
             problems=d.get("problems", ""),
             misuse=d["misuse"],
+            photo=d.get("photo"),
         )
 
 
@@ -116,3 +139,4 @@ class GrantFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "—"), *Grant.Status.choices])
     region = forms.CharField(required=False, max_length=20)
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+    reached = forms.ChoiceField(required=False, choices=[("", "—"), *[(s, s) for s in REACHED_STAGES]])

@@ -65,6 +65,7 @@ class GrantHandover(DocumentKind):
     def context(self, *, subject: Any, document: Document) -> dict[str, Any]:
         from cases.masking import mask_number
         from napiter.documents.formatting import rupiah_in_words
+        from napiter.uploads import data_uri
 
         grant = subject
         person = grant.person
@@ -85,6 +86,8 @@ class GrantHandover(DocumentKind):
             "items": items,
             "total": total,
             "total_words": rupiah_in_words(total),
+            "recipient_signature": data_uri(grant.recipient_signature),
+            "delivery_photo": data_uri(grant.delivery_photo),
         }
 
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from assistance.models import MONITORING_MONTHS, Grant, GrantItem, MonitoringVisit, Programme
 from assistance.services import ItemInput, VisitInput
 from cases.models import Person
+from napiter.api import QueryIntegerField
 
 
 class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
@@ -51,6 +52,20 @@ class GrantSerializer(serializers.ModelSerializer[Grant]):
 
     def get_members(self, grant: Grant) -> list[int]:
         return [m.person_id for m in grant.members.all()]
+
+
+class GrantFilterSerializer(serializers.Serializer[Any]):
+    """The grant list's query parameters: a value that is not one of them is refused, not ignored."""
+
+    programme = QueryIntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    status = serializers.ChoiceField(choices=Grant.Status.choices, required=False)
+    region = serializers.RegexField(
+        r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$",
+        required=False,
+        help_text="Kode wilayah Kemendagri (awalan), mis. 36 atau 36.73",
+        error_messages={"invalid": "Kode wilayah tidak sah; contoh: 36 atau 36.73."},
+    )
+    year = QueryIntegerField(required=False, min_value=1945, max_value=9999, help_text="Tahun anggaran")
 
 
 class GrantProposeSerializer(serializers.Serializer[Any]):

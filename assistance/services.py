@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.http import Http404
+from django.db.models.fields.files import FieldFile
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from assistance.models import MONITORING_MONTHS, Grant, GrantEvent, GrantItem, GrantMember, MonitoringVisit, Programme
@@ -27,7 +29,11 @@ from cases.models import Person
 from cases.selectors import person_get_for_user
 from napiter.accounts.access import person_scope_q
 from napiter.accounts.models import User
+from napiter.audit.models import AccessEvent
+from napiter.audit.services import access_log
 from napiter.documents.formatting import rupiah
+from napiter.errors import StateConflict
+from napiter.uploads import save_file, stored_files
 
 PROPOSE_PERMISSION = "assistance.add_grant"
 WORK_PERMISSION = "assistance.change_grant"
@@ -57,7 +63,7 @@ def _move(*, grant: Grant, to: str, user: User, note: str = "", fields: Sequence
 def _refuse_unless(grant: Grant, allowed: Sequence[str], action: str) -> None:
     if grant.status not in allowed:
         labels = ", ".join(str(Grant.Status(s).label).lower() for s in allowed)
-        raise ValidationError(
+        raise StateConflict(
             f"Bantuan berstatus '{grant.get_status_display()}' tidak dapat {action}; hanya bantuan berstatus {labels}."
         )
 
@@ -369,8 +375,13 @@ def grant_deliver(
     supplier: str = "",
     location: str = "",
     kiosk_stock: str = "",
+    photo: ContentFile[bytes] | None = None,
+    recipient_signature: ContentFile[bytes] | None = None,
 ) -> Grant:
-    """Record the hand-over of an approved grant: goods whose total does not exceed the approved amount."""
+    """Record the hand-over of an approved grant: goods whose total does not exceed the approved amount.
+
+    `photo` (the hand-over) and `recipient_signature` (a scan or a drawn image, shown on the BAST) come
+    checked and re-encoded by napiter.uploads; they are stored with the delivery or not at all."""
     _require(user, WORK_PERMISSION, "Peran Anda tidak dapat mencatat penyaluran bantuan.")
     grant = grant_get_for_user(user, grant_id, for_update=True)
     _same_office(user, grant, "disalurkan")
@@ -400,13 +411,18 @@ def grant_deliver(
     grant.supplier = supplier.strip()
     grant.location = location.strip()
     grant.kiosk_stock = kiosk_stock.strip()
-    return _move(
-        grant=grant,
-        to=Grant.Status.DELIVERED,
-        user=user,
-        note=f"Barang senilai {rupiah(total)}",
-        fields=["delivered_on", "supplier", "location", "kiosk_stock"],
-    )
+    with stored_files() as saved:
+        if photo is not None:
+            save_file(saved, grant.delivery_photo, photo)
+        if recipient_signature is not None:
+            save_file(saved, grant.recipient_signature, recipient_signature)
+        return _move(
+            grant=grant,
+            to=Grant.Status.DELIVERED,
+            user=user,
+            note=f"Barang senilai {rupiah(total)}",
+            fields=["delivered_on", "supplier", "location", "kiosk_stock", "delivery_photo", "recipient_signature"],
+        )
 
 
 # --- monitoring ---------------------------------------------------------------------------------------------
@@ -421,6 +437,7 @@ class VisitInput:
     monthly_revenue: int = 0
     problems: str = ""
     misuse: bool = False
+    photo: ContentFile[bytes] | None = None
 
 
 @transaction.atomic
@@ -451,7 +468,10 @@ def monitoring_visit_record(*, user: User, grant_id: int | str, data: VisitInput
         alert=data.misuse or not data.business_running,
     )
     visit.full_clean()
-    visit.save()
+    with stored_files() as saved:
+        if data.photo is not None:
+            save_file(saved, visit.photo, data.photo)
+        visit.save()
     if grant.status == Grant.Status.DELIVERED:
         _move(grant=grant, to=Grant.Status.MONITORING, user=user, note=f"Pemantauan bulan ke-{data.month}")
     return visit
@@ -483,3 +503,44 @@ def grant_complete(*, user: User, grant_id: int | str) -> Grant:
     if not grant.monitoring_visits.filter(month=MONITORING_MONTHS[-1]).exists():
         raise ValidationError("Bantuan diselesaikan setelah pemantauan bulan ke-12 dicatat.")
     return _move(grant=grant, to=Grant.Status.COMPLETED, user=user)
+
+
+# --- files ------------------------------------------------------------------------------------------------
+
+GRANT_FILES = {"photo": "delivery_photo", "signature": "recipient_signature"}
+
+
+@transaction.atomic
+def grant_file_read(
+    *, user: User, grant_id: int | str, which: str, request: HttpRequest | None = None
+) -> tuple[Grant, FieldFile]:
+    """The hand-over photo or the recipient's signature of a grant in scope; the read is logged against the
+    recipient, as any read of their record is."""
+    grant = grant_get_for_user(user, grant_id)
+    fieldfile: FieldFile = getattr(grant, GRANT_FILES[which])
+    if not fieldfile:
+        raise Http404("Berkas tidak ada.")
+    access_log(
+        user=user, action=AccessEvent.Action.VIEW, obj_type=f"assistance.grant.{which}", obj_id=str(grant.pk),
+        person_id=grant.person_id, request=request,
+    )  # fmt: skip
+    return grant, fieldfile
+
+
+@transaction.atomic
+def monitoring_photo_read(*, user: User, visit_id: int | str, request: HttpRequest | None = None) -> MonitoringVisit:
+    try:
+        visit = (
+            MonitoringVisit.objects.filter(person_scope_q(user, prefix="grant__person__"))
+            .select_related("grant")
+            .get(pk=int(visit_id))
+        )
+    except (MonitoringVisit.DoesNotExist, ValueError) as exc:
+        raise Http404("Data tidak ditemukan.") from exc
+    if not visit.photo:
+        raise Http404("Foto tidak ada.")
+    access_log(
+        user=user, action=AccessEvent.Action.VIEW, obj_type="assistance.monitoringvisit.photo", obj_id=str(visit.pk),
+        person_id=visit.grant.person_id, request=request,
+    )  # fmt: skip
+    return visit

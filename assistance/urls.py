@@ -19,4 +19,7 @@ urlpatterns = [
     path("<int:pk>/salurkan/", views.grant_deliver_view, name="grant-deliver"),
     path("<int:pk>/pantau/", views.grant_monitor_view, name="grant-monitor"),
     path("<int:pk>/peringatan/", views.grant_alert_acknowledge_view, name="grant-alert-acknowledge"),
+    path("<int:pk>/foto/", views.grant_photo_view, name="grant-photo"),
+    path("<int:pk>/tanda-tangan/", views.grant_signature_view, name="grant-signature"),
+    path("pemantauan/<int:pk>/foto/", views.monitoring_photo_view, name="monitoring-photo"),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,16 +33,19 @@ from assistance.services import (
     grant_approve,
     grant_cancel,
     grant_deliver,
+    grant_file_read,
     grant_propose,
     grant_reject,
     grant_verify,
     monitoring_alert_acknowledge,
+    monitoring_photo_read,
     monitoring_visit_record,
 )
 from cases.selectors import person_get_for_user
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
 from napiter.forms import add_service_errors
+from napiter.uploads import protected_file_response
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -89,7 +92,9 @@ def _filters(request: HttpRequest) -> GrantFilters:
     if not form.is_valid():
         return GrantFilters()
     d = form.cleaned_data
-    return GrantFilters(programme=d["programme"], status=d["status"], region=d["region"].strip(), year=d["year"])
+    return GrantFilters(
+        programme=d["programme"], status=d["status"], region=d["region"].strip(), year=d["year"], reached=d["reached"]
+    )
 
 
 @login_required
@@ -264,7 +269,7 @@ def grant_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def grant_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    form = DeliveryForm(request.POST)
+    form = DeliveryForm(request.POST, request.FILES)
 
     def run(d: dict[str, Any]) -> object:
         try:
@@ -273,7 +278,8 @@ def grant_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError(exc.messages) from exc
         return grant_deliver(
             user=user, grant_id=pk, delivered_on=d["delivered_on"], items=items, supplier=d["supplier"],
-            location=d["location"], kiosk_stock=d["kiosk_stock"],
+            location=d["location"], kiosk_stock=d["kiosk_stock"], photo=d["photo"],
+            recipient_signature=d["recipient_signature"],
         )  # fmt: skip
 
     return _grant_action(request, pk, form, "delivery_form", run, "Penyaluran tercatat; minta BAST di bawah.")
@@ -283,7 +289,7 @@ def grant_deliver_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def grant_monitor_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    form = MonitoringForm(request.POST)
+    form = MonitoringForm(request.POST, request.FILES)
     return _grant_action(
         request, pk, form, "monitoring_form",
         lambda _d: monitoring_visit_record(user=user, grant_id=pk, data=form.to_input()), "Pemantauan tercatat.",
@@ -322,3 +328,24 @@ def monitoring_due(request: HttpRequest) -> HttpResponse:
             "alerts": monitoring_alerts_for(user) if user.has_perm("assistance.approve_grant") else [],
         },
     )
+
+
+@login_required
+@require_GET
+def grant_photo_view(request: HttpRequest, pk: int) -> FileResponse:
+    grant, fieldfile = grant_file_read(user=_user(request), grant_id=pk, which="photo", request=request)
+    return protected_file_response(fieldfile, download_name=f"foto-penyaluran-{grant.pk}")
+
+
+@login_required
+@require_GET
+def grant_signature_view(request: HttpRequest, pk: int) -> FileResponse:
+    grant, fieldfile = grant_file_read(user=_user(request), grant_id=pk, which="signature", request=request)
+    return protected_file_response(fieldfile, download_name=f"tanda-tangan-penerima-{grant.pk}")
+
+
+@login_required
+@require_GET
+def monitoring_photo_view(request: HttpRequest, pk: int) -> FileResponse:
+    visit = monitoring_photo_read(user=_user(request), visit_id=pk, request=request)
+    return protected_file_response(visit.photo, download_name=f"foto-pemantauan-{visit.pk}")

@@ -177,7 +177,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(methods=["GET"], responses={200: VisitSerializer(many=True)})
     @extend_schema(methods=["POST"], request=VisitSerializer, responses={201: VisitSerializer})
-    @action(detail=True, methods=["get", "post"])
+    # A nested list, answered whole: neither the viewset's paging nor its filters apply (nor are documented).
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def visits(self, request: Request, pk: str) -> Response:
         """The case's monitoring visits; POST records one."""
         if request.method == "GET":

@@ -17,6 +17,11 @@ class PersonFilterSet(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(label="Tahap kasus", choices=Case.Stage.choices, method="noop")
     office = django_filters.NumberFilter(label="Kantor pemilik kasus (ID)", method="noop")
     caseworker = django_filters.NumberFilter(label="Pendamping (ID)", method="noop")
+    opened_from = django_filters.DateFilter(label="Kasus dibuka sejak", method="noop")
+    opened_to = django_filters.DateFilter(label="Kasus dibuka sampai", method="noop")
+    closed_from = django_filters.DateFilter(label="Kasus ditutup sejak", method="noop")
+    closed_to = django_filters.DateFilter(label="Kasus ditutup sampai", method="noop")
+    level = django_filters.CharFilter(label="Tingkat asesmen terakhir", method="noop")
 
     class Meta:
         model = Person
@@ -34,6 +39,8 @@ class PersonFilterSet(django_filters.FilterSet):
             queryset,  # type: ignore[arg-type]
             PersonFilters(
                 q=d.get("q") or "", category=d.get("category") or "", region=region, stage=d.get("stage") or "",
-                office=d.get("office"), caseworker=d.get("caseworker"),
+                office=d.get("office"), caseworker=d.get("caseworker"), opened_from=d.get("opened_from"),
+                opened_to=d.get("opened_to"), closed_from=d.get("closed_from"), closed_to=d.get("closed_to"),
+                level=(d.get("level") or "").strip(),
             ),
         )  # fmt: skip

@@ -1,18 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from cases.identity import check_kk, check_nik
 from cases.models import Case, Person
-from cases.services import STAGE_ORDER, PersonInput
+from cases.services import FUTURE_VISIT, MAX_VISIT_PHOTOS, STAGE_ORDER, PersonInput
 from napiter.forms import StyledFormMixin
 from napiter.regions.forms import RegionField
+from napiter.uploads import ImageUploadField, MultipleImageField
 
 
 class PersonRegistrationForm(StyledFormMixin, forms.Form):
     """Registration by a caseworker; the service re-checks every rule, the form says it next to the field."""
+
+    field_check_url = "cases:person-check"
 
     category = forms.ChoiceField(label="Kategori", choices=Person.Category.choices)
     full_name = forms.CharField(label="Nama lengkap (sesuai KTP)", max_length=200)
@@ -39,6 +44,7 @@ class PersonRegistrationForm(StyledFormMixin, forms.Form):
             check = check_nik(data["nik"], sex=data.get("sex"), birth_date=data.get("birth_date"))
             for message in check.errors:
                 self.add_error("nik", message)
+            self.field_warnings["nik"] = check.warnings
         if data.get("kk"):
             for message in check_kk(data["kk"]).errors:
                 self.add_error("kk", message)
@@ -75,9 +81,25 @@ class CaseCloseForm(StyledFormMixin, forms.Form):
 
 
 class VisitForm(StyledFormMixin, forms.Form):
+    field_check_url = "cases:visit-check"
+
     visited_on = forms.DateField(label="Tanggal kunjungan", widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label="Tempat", max_length=200)
     findings = forms.CharField(label="Temuan", widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultipleImageField(
+        label="Foto kunjungan", required=False, max_files=MAX_VISIT_PHOTOS,
+        help_text=f"JPEG, PNG atau WebP; paling banyak {MAX_VISIT_PHOTOS} foto.",
+    )  # fmt: skip
+
+    def clean_visited_on(self) -> dt.date:
+        visited_on: dt.date = self.cleaned_data["visited_on"]
+        if visited_on > timezone.localdate():
+            raise forms.ValidationError(FUTURE_VISIT)
+        return visited_on
+
+
+class PersonPhotoForm(StyledFormMixin, forms.Form):
+    photo = ImageUploadField(label="Foto", help_text="JPEG, PNG atau WebP. Data lokasi dalam foto dihapus.")
 
 
 class NoteForm(StyledFormMixin, forms.Form):

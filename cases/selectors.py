@@ -161,6 +161,12 @@ class PersonFilters:
     stage: str = ""
     office: int | None = None
     caseworker: int | None = None
+    # A case of the person opened (or closed) within these days, both ends included.
+    opened_from: dt.date | None = None
+    opened_to: dt.date | None = None
+    closed_from: dt.date | None = None
+    closed_to: dt.date | None = None
+    level: str = ""  # the label of the person's current assessment level
 
 
 def people_search(people: PersonQuerySet, filters: PersonFilters) -> PersonQuerySet:
@@ -190,11 +196,24 @@ def people_search(people: PersonQuerySet, filters: PersonFilters) -> PersonQuery
             ("stage", filters.stage),
             ("office_id", filters.office),
             ("caseworker_id", filters.caseworker),
+            ("opened_on__gte", filters.opened_from),
+            ("opened_on__lte", filters.opened_to),
+            ("closed_on__gte", filters.closed_from),
+            ("closed_on__lte", filters.closed_to),
         )
         if value
     }
     if case_filters:
         people = people.filter(Exists(Case.objects.filter(person=OuterRef("pk"), **case_filters)))
+    if filters.level:
+        from assessments.models import Assessment
+        from assessments.selectors import current_assessments
+
+        # The level is the assessor's judgement where given, else the computed one (Assessment.level).
+        current = current_assessments(Assessment.objects.all()).filter(
+            Q(judged_band__label=filters.level) | Q(judged_band__isnull=True, computed_band__label=filters.level)
+        )
+        people = people.filter(pk__in=current.values("person_id"))
     return people
 
 

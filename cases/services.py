@@ -1,28 +1,48 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from cases.identity import check_kk, check_nik, normalize_number
 from cases.masking import SENSITIVE_FIELDS
-from cases.models import Case, CaseNote, CaseStageChange, Household, Person, PersonOfficeGrant, PersonUserGrant, Visit
-from cases.selectors import case_get_for_user, people_visible_to, person_get_for_user, person_sensitive_value
+from cases.models import (
+    Case,
+    CaseNote,
+    CaseStageChange,
+    Household,
+    Person,
+    PersonOfficeGrant,
+    PersonUserGrant,
+    Visit,
+    VisitPhoto,
+)  # fmt: skip
+from cases.selectors import (
+    case_get_for_user,
+    cases_visible_to,
+    people_visible_to,
+    person_get_for_user,
+    person_sensitive_value,
+)  # fmt: skip
 from napiter.accounts.access import person_jurisdiction
 from napiter.accounts.models import Office, User
 from napiter.audit.models import AccessEvent
 from napiter.audit.services import access_log
 from napiter.regions.models import Region
+from napiter.uploads import save_file, stored_files
 
 PERSON_TYPE = "cases.person"
 MIN_REASON_LENGTH = 10
 MAX_GRANT_DURATION = dt.timedelta(days=366)
+MAX_VISIT_PHOTOS = 6
+FUTURE_VISIT = "Tanggal kunjungan tidak boleh di masa depan."
 
 
 @transaction.atomic
@@ -238,14 +258,83 @@ def case_close(*, user: User, pk: int | str, reason: str, note: str = "", closed
 
 
 @transaction.atomic
-def visit_record(*, user: User, case_pk: int | str, visited_on: dt.date, place: str, findings: str) -> Visit:
+def visit_record(
+    *,
+    user: User,
+    case_pk: int | str,
+    visited_on: dt.date,
+    place: str,
+    findings: str,
+    photos: Sequence[ContentFile[bytes]] = (),
+) -> Visit:
+    """Record a visit with its photos (already checked and re-encoded by napiter.uploads): all or nothing."""
     case = _case_for_write(user, case_pk)
     if visited_on > timezone.localdate():
-        raise ValidationError({"visited_on": "Tanggal kunjungan tidak boleh di masa depan."})
+        raise ValidationError({"visited_on": FUTURE_VISIT})
+    if len(photos) > MAX_VISIT_PHOTOS:
+        raise ValidationError({"photos": f"Paling banyak {MAX_VISIT_PHOTOS} foto per kunjungan."})
     visit = Visit(case=case, visited_on=visited_on, place=place.strip(), findings=findings.strip(), visited_by=user)
     visit.full_clean()
-    visit.save()
+    with stored_files() as saved:
+        visit.save()
+        for content in photos:
+            photo = VisitPhoto(visit=visit, uploaded_by=user)
+            save_file(saved, photo.image, content)
+            photo.save()
     return visit
+
+
+def person_can_write(user: User, person: Person) -> bool:
+    """The office that owns the person's open case changes the person's record; without an open case, the
+    office that registered them. After a transfer the old office no longer owns the case, so it may not."""
+    if not user.has_perm("cases.change_person") or user.office_id is None:
+        return False
+    open_offices = set(person.cases.exclude(stage=Case.Stage.CLOSED).values_list("office_id", flat=True))
+    return user.office_id in open_offices if open_offices else user.office_id == person.registered_by_office_id
+
+
+@transaction.atomic
+def person_photo_set(*, user: User, pk: int | str, photo: ContentFile[bytes]) -> Person:
+    """Replace the person's photo; the old file is removed once the new one is committed."""
+    person = person_get_for_user(user, pk)  # 404 outside scope
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person_can_write(user, person):
+        raise PermissionDenied("Hanya kantor yang menangani orang ini yang dapat mengganti fotonya.")
+    old_name = person.photo.name
+    with stored_files() as saved:
+        save_file(saved, person.photo, photo)
+        person.save(update_fields=["photo", "updated_at"])
+    if old_name:
+        storage = person.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return person
+
+
+@transaction.atomic
+def person_photo_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Person:
+    """The person whose photo is about to be served, in scope, with the read logged like any other."""
+    person = person_get_for_user(user, pk)
+    if not person.photo:
+        raise Http404("Foto tidak ada.")
+    access_log(
+        user=user, action=AccessEvent.Action.VIEW, obj_type="cases.person.photo", obj_id=str(person.pk),
+        person_id=person.pk, request=request,
+    )  # fmt: skip
+    return person
+
+
+@transaction.atomic
+def visit_photo_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> VisitPhoto:
+    """A visit photo, if its person is in the user's scope; the read is logged against the person."""
+    try:
+        photo = VisitPhoto.objects.select_related("visit__case").get(pk=int(pk), visit__case__in=cases_visible_to(user))
+    except (VisitPhoto.DoesNotExist, ValueError) as exc:
+        raise Http404("Data tidak ditemukan.") from exc
+    access_log(
+        user=user, action=AccessEvent.Action.VIEW, obj_type="cases.visitphoto", obj_id=str(photo.pk),
+        person_id=photo.visit.case.person_id, request=request,
+    )  # fmt: skip
+    return photo
 
 
 # --- registration ------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -28,7 +27,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -45,8 +43,16 @@ from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
 from napiter.audit.services import access_log
+from napiter.spreadsheets import (
+    BOLD,
+    HEADER_FILL,
+    ImportReport,
+    RowRejection,
+    header_cells,
+    workbook_bytes,
+)
+from napiter.spreadsheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # the people views and tests use it
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
 # A 5 MB zip can unpack to gigabytes; a real sheet of 5,000 people unpacks to a few megabytes.
@@ -57,8 +63,6 @@ DATA_SHEET = "Data orang"
 CHOICES_SHEET = "Pilihan"
 HELP_SHEET = "Petunjuk"
 _STRING_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def people_import_template() -> bytes:
     for index, column in enumerate(IMPORT_COLUMNS, start=1):
         letter = get_column_letter(index)
         cell = data.cell(row=1, column=index, value=column.header)
-        cell.font, cell.fill = _BOLD, _HEADER_FILL
+        cell.font, cell.fill = BOLD, HEADER_FILL
         data.column_dimensions[letter].width = max(14, len(column.header) + 4)
         if column.text_only or column.is_date:
             # A column style: cells typed into later take it, so a NIK stays text and a date stays a date.
@@ -143,7 +147,7 @@ def people_import_template() -> bytes:
         if column.choices:
             choice_column += 1
             choice_letter = get_column_letter(choice_column)
-            choices.cell(row=1, column=choice_column, value=column.header).font = _BOLD
+            choices.cell(row=1, column=choice_column, value=column.header).font = BOLD
             for row, (_value, label) in enumerate(column.choices, start=2):
                 choices.cell(row=row, column=choice_column, value=label)
             last = len(column.choices) + 1
@@ -160,7 +164,7 @@ def people_import_template() -> bytes:
     data.freeze_panes = "A2"
     help_sheet.append(["Kolom", "Wajib", "Keterangan", "Nilai yang diterima"])
     for cell in help_sheet[1]:
-        cell.font = _BOLD
+        cell.font = BOLD
     for column in IMPORT_COLUMNS:
         accepted = "; ".join(f"{label} ({value})" for value, label in column.choices)
         help_sheet.append([column.header, "ya" if column.required else "", column.help, accepted])
@@ -174,14 +178,7 @@ def people_import_template() -> bytes:
     )
     for letter, width in (("A", 34), ("B", 8), ("C", 60), ("D", 80)):
         help_sheet.column_dimensions[letter].width = width
-    return _workbook_bytes(workbook)
-
-
-def _workbook_bytes(workbook: Workbook) -> bytes:
-    with tempfile.TemporaryFile() as out:
-        workbook.save(out)
-        out.seek(0)
-        return out.read()
+    return workbook_bytes(workbook)
 
 
 # --- reading an uploaded file ------------------------------------------------------------------------
@@ -321,13 +318,6 @@ def _sheet_rows(workbook: Any) -> list[SheetRow]:
 
 
 @dataclass(frozen=True)
-class RowRejection:
-    line: int
-    name: str
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class PeopleImportResult:
     created: int
     warnings: list[str]
@@ -407,56 +397,10 @@ def _register_all(user: User, rows: list[SheetRow]) -> PeopleImportResult:
 
 # --- the rejection report ----------------------------------------------------------------------------
 
-
-def _report_salt(user: User) -> str:
-    return f"cases.people-import-report:{user.pk}"
-
-
-def import_report_token(*, user: User, rejections: list[RowRejection]) -> str:
-    """The refused rows, signed for this user, for the page's "download report" button to post back.
-
-    Nothing is stored on the server: the report holds only what the user's own file said and why it was
-    refused, and the signature keeps the download from producing anything else.
-    """
-    payload = [[r.line, r.name, list(r.reasons)] for r in rejections]
-    return signing.dumps(payload, salt=_report_salt(user), compress=True)
-
-
-REPORT_MAX_AGE = dt.timedelta(days=1)
-
-
-def import_report_rows(*, user: User, token: str) -> list[RowRejection]:
-    try:
-        payload = signing.loads(token, salt=_report_salt(user), max_age=REPORT_MAX_AGE)
-    except signing.BadSignature as exc:  # SignatureExpired included
-        raise ValidationError("Laporan tidak valid atau sudah kedaluwarsa; unggah ulang berkas.") from exc
-    return [
-        RowRejection(line=int(line), name=str(name), reasons=tuple(map(str, reasons)))
-        for line, name, reasons in payload
-    ]
-
-
-def import_report_xlsx(rejections: list[RowRejection]) -> bytes:
-    """One sheet row per reason: the Excel row number, the name written on it, why it was refused."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Baris ditolak")
-    sheet.column_dimensions["A"].width = 8
-    sheet.column_dimensions["B"].width = 32
-    sheet.column_dimensions["C"].width = 100
-    sheet.append(_header_cells(sheet, ["Baris", "Nama lengkap", "Alasan penolakan"]))
-    for rejection in rejections:
-        for reason in rejection.reasons:
-            sheet.append([rejection.line, rejection.name, reason])
-    return _workbook_bytes(workbook)
-
-
-def _header_cells(sheet: Any, titles: Iterable[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill = _BOLD, _HEADER_FILL
-        cells.append(cell)
-    return cells
+PEOPLE_IMPORT_REPORT = ImportReport(scope="cases.people-import-report", name_header="Nama lengkap")
+import_report_token = PEOPLE_IMPORT_REPORT.token
+import_report_rows = PEOPLE_IMPORT_REPORT.rows
+import_report_xlsx = PEOPLE_IMPORT_REPORT.xlsx
 
 
 # --- export ------------------------------------------------------------------------------------------
@@ -514,7 +458,7 @@ def people_export(*, user: User, params: Mapping[str, Any], request: HttpRequest
     sheet = workbook.create_sheet("Daftar orang")
     for letter, width in zip("ABCDEFGHI", (6, 32, 30, 20, 14, 14, 30, 16, 24), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.append(_header_cells(sheet, EXPORT_HEADERS))
+    sheet.append(header_cells(sheet, EXPORT_HEADERS))
     exported: list[int] = []
     for number, person in enumerate(rows.iterator(chunk_size=2_000), start=1):
         birth = WriteOnlyCell(sheet, value=person.birth_date)

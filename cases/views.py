@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_POST
@@ -20,11 +20,12 @@ from cases.forms import (
     CasePlanForm,
     CaseTransitionForm,
     NoteForm,
+    PersonPhotoForm,
     PersonRegistrationForm,
     VisitForm,
 )
 from cases.masking import SENSITIVE_FIELDS
-from cases.models import Case
+from cases.models import Case, Person
 from cases.selectors import (
     case_get_for_user,
     case_notes_visible_to,
@@ -44,17 +45,22 @@ from cases.services import (
     case_read,
     case_transition,
     note_add,
+    person_can_write,
+    person_photo_read,
+    person_photo_set,
     person_read,
     person_register,
     person_reveal,
+    visit_photo_read,
     visit_record,
 )
 from cases.workflows import case_workflow_panel
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
-from napiter.forms import add_service_errors
+from napiter.forms import add_service_errors, field_check_response
 from napiter.paging import page_window
 from napiter.routes import ROUTES
+from napiter.uploads import protected_file_response
 
 
 def _people_user(request: HttpRequest) -> User:
@@ -93,6 +99,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _people_user(request)
     person = person_read(user=user, pk=pk, request=request)
+    return render(request, "cases/person_detail.html", _person_context(user, person))
+
+
+def _person_context(user: User, person: Person, photo_form: PersonPhotoForm | None = None) -> dict[str, object]:
     masked = [
         {
             "name": f.name,
@@ -102,18 +112,50 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for f in SENSITIVE_FIELDS.values()
     ]
-    return render(
-        request,
-        "cases/person_detail.html",
-        {
-            "person": person,
-            "sensitive": masked,
-            "cases": person.cases.select_related("office", "caseworker"),
-            "timeline": person_timeline(person),
-            "dtsen": dtsen_latest_for(person),
-            "open_form": CaseOpenForm() if user.has_perm("cases.add_case") else None,
-        },
-    )
+    may_change_photo = person_can_write(user, person)
+    return {
+        "person": person,
+        "sensitive": masked,
+        "cases": person.cases.select_related("office", "caseworker"),
+        "timeline": person_timeline(person),
+        "dtsen": dtsen_latest_for(person),
+        "open_form": CaseOpenForm() if user.has_perm("cases.add_case") else None,
+        "photo_form": (photo_form or PersonPhotoForm()) if may_change_photo else None,
+    }
+
+
+@login_required
+@require_POST
+def person_photo_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _people_user(request)
+    form = PersonPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            person_photo_set(user=user, pk=pk, photo=form.cleaned_data["photo"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Foto diperbarui.")
+            return redirect("cases:person-detail", pk=pk)
+    person = person_read(user=user, pk=pk, request=request)
+    context = {**_person_context(user, person, form), "refusals": form.non_field_errors()}
+    return render(request, "cases/person_detail.html", context, status=400)
+
+
+@login_required
+@require_GET
+def person_photo_view(request: HttpRequest, pk: int) -> FileResponse:
+    person = person_photo_read(user=_people_user(request), pk=pk, request=request)
+    return protected_file_response(person.photo, download_name=f"foto-orang-{person.pk}")
+
+
+@login_required
+@require_GET
+def visit_photo_view(request: HttpRequest, pk: int) -> FileResponse:
+    photo = visit_photo_read(user=_people_user(request), pk=pk, request=request)
+    return protected_file_response(photo.image, download_name=f"foto-kunjungan-{photo.pk}")
 
 
 @login_required
@@ -157,6 +199,21 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def person_check(request: HttpRequest) -> HttpResponse:
+    """Inline check of the registration form while it is filled in (never a duplicate lookup: that leaks)."""
+    _people_user(request)
+    return field_check_response(request, PersonRegistrationForm(request.POST))
+
+
+@login_required
+@require_POST
+def visit_check(request: HttpRequest) -> HttpResponse:
+    _people_user(request)
+    return field_check_response(request, VisitForm(request.POST))
+
+
+@login_required
 @require_GET
 def person_similar(request: HttpRequest) -> HttpResponse:
     """Likely duplicates among the people the user may see, shown while the form is being filled."""
@@ -187,7 +244,7 @@ def _case_context(user: User, case: Case, **forms_: forms.Form) -> dict[str, obj
         "person": case.person,
         "can_write": can_write and open_case,
         "history": case.stage_changes.select_related("changed_by"),
-        "visits": case.visits.select_related("visited_by")[:50],
+        "visits": case.visits.select_related("visited_by").prefetch_related("photos")[:50],
         "transition_form": forms_.get("transition_form") or CaseTransitionForm(initial={"to_stage": _next_stage(case)}),
         "close_form": forms_.get("close_form") or CaseCloseForm(),
         "visit_form": forms_.get("visit_form") or VisitForm(),
@@ -228,7 +285,7 @@ def _case_action(
 ) -> HttpResponse:
     """Run one case action from a posted form: success redirects back; a refusal re-renders with the reason."""
     user = _people_user(request)
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
             action(user=user, **form.cleaned_data)

@@ -34,6 +34,7 @@ from cases.spreadsheets import (
 )
 from napiter.accounts.models import User
 from napiter.forms import StyledFormMixin
+from napiter.spreadsheets import xlsx_response
 
 # The page lists this many refused rows; the downloadable report lists them all.
 SHOWN_REJECTIONS = 100
@@ -82,12 +83,6 @@ def _add_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -152,7 +147,7 @@ def person_import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def person_import_template_view(request: HttpRequest) -> HttpResponse:
-    return _xlsx(people_import_template(), "templat-impor-orang.xlsx")
+    return xlsx_response(people_import_template(), "templat-impor-orang.xlsx")
 
 
 @login_required
@@ -163,7 +158,7 @@ def person_import_report_view(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         context = {"form": PeopleImportForm(), "page_errors": exc.messages}
         return render(request, "cases/import_people.html", context, status=400)
-    return _xlsx(import_report_xlsx(rejections), "laporan-penolakan-impor-orang.xlsx")
+    return xlsx_response(import_report_xlsx(rejections), "laporan-penolakan-impor-orang.xlsx")
 
 
 @login_required

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DateField, Max, Q, QuerySet
+from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -26,6 +26,7 @@ from cases.models import (
     PersonOfficeGrant,
     Referral,
     Transfer,
+    Visit,
 )
 from cases.selectors import case_get_for_user, cases_visible_to, people_visible_to
 from cases.services import _case_for_write, case_can_write, person_grant_office
@@ -512,31 +513,57 @@ def due_list_whole_office(user: User) -> bool:
     return roles.SUPERVISOR in user.role_names()
 
 
+def due_cases_for(user: User) -> QuerySet[Case]:
+    """The open cases whose reviews and visits the user answers for: those the access layer lets the user
+    see, owned by the user's office and, for a caseworker, assigned to them. Annotated with `last_visit`
+    (a subquery, so counts can aggregate over it) and aliased with `visit_base` for `due_by_q`."""
+    if user.office_id is None:
+        return Case.objects.none()
+    cases = cases_visible_to(user).filter(office_id=user.office_id).exclude(stage=Case.Stage.CLOSED)
+    if not due_list_whole_office(user):
+        cases = cases.filter(caseworker=user)
+    return with_visit_base(cases)
+
+
+def with_visit_base(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`last_visit`, and `visit_base`: the day the visit interval runs from (last visit, else the opening)."""
+    last_visit = Visit.objects.filter(case=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
+    return cases.annotate(last_visit=Subquery(last_visit, output_field=DateField())).alias(
+        visit_base=Coalesce("last_visit", "opened_on", output_field=DateField())
+    )
+
+
+def review_due_by_q(day: dt.date) -> Q:
+    """Cases (from `with_visit_base`) whose review falls due on or before `day`."""
+    return Q(next_review_on__lte=day)
+
+
+def visit_due_by_q(day: dt.date) -> Q:
+    """Cases (from `with_visit_base`) whose monitoring visit falls due on or before `day`."""
+    return Q(visit_base__lte=day - dt.timedelta(days=VISIT_INTERVAL_DAYS))
+
+
+def due_by_q(day: dt.date) -> Q:
+    return review_due_by_q(day) | visit_due_by_q(day)
+
+
 def due_items_for(user: User, *, today: dt.date | None = None) -> list[DueItem]:
     """Open cases needing attention within DUE_HORIZON_DAYS, most urgent (most overdue) first.
 
     - a review is due on the case's `next_review_on`;
     - a monitoring visit is due VISIT_INTERVAL_DAYS after the latest visit, or after the case was opened
       if it has never been visited: a case with no visit in the last 90 days is overdue.
-    Both are listed once they are overdue or due within DUE_HORIZON_DAYS. Cases are those the access layer
-    lets the user see, owned by the user's office and, for a caseworker, assigned to them. One query.
+    Both are listed once they are overdue or due within DUE_HORIZON_DAYS, among `due_cases_for(user)`.
+    One query.
     """
     if user.office_id is None:
         return []
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=DUE_HORIZON_DAYS)
-    cases = cases_visible_to(user).filter(office_id=user.office_id).exclude(stage=Case.Stage.CLOSED)
-    if not due_list_whole_office(user):
-        cases = cases.filter(caseworker=user)
-    cases = (
-        cases.annotate(last_visit=Max("visits__visited_on"))
-        .alias(visit_base=Coalesce("last_visit", "opened_on", output_field=DateField()))
-        .filter(Q(next_review_on__lte=horizon) | Q(visit_base__lte=horizon - dt.timedelta(days=VISIT_INTERVAL_DAYS)))
-        .select_related("person", "caseworker")
-    )
+    cases = due_cases_for(user).filter(due_by_q(horizon)).select_related("person", "caseworker")
     items: list[DueItem] = []
     for case in cases:
-        last_visit: dt.date | None = case.last_visit
+        last_visit: dt.date | None = getattr(case, "last_visit", None)  # annotated by with_visit_base
         if case.next_review_on <= horizon:
             items.append(
                 DueItem(case, DueItem.REVIEW, case.next_review_on, (case.next_review_on - today).days, last_visit)

@@ -57,7 +57,10 @@ SINERGI_ROLES = _roles(roles.KOORDINATOR, roles.PERENCANA, roles.PEJABAT_KL)
 PLANNER, COORDINATOR = _roles(roles.PERENCANA), _roles(roles.KOORDINATOR)
 # The planner is let through approve/return so that the service answers 403 with its reason, as the API promises.
 REVIEW_ROLES = _roles(roles.KOORDINATOR, roles.PERENCANA)
-DOCUMENT_ROLES = PEOPLE_ROLES | SINERGI_ROLES
+# Privacy (UU 27/2022): the DPO; supervisors also handle data subject requests for people in their scope.
+DPO = _roles(roles.DPO)
+SUBJECT_REQUEST_ROLES = _roles(roles.DPO, roles.SUPERVISOR)
+DOCUMENT_ROLES = PEOPLE_ROLES | SINERGI_ROLES | DPO
 ASSESSOR_ROLES = _roles(roles.ASESOR)
 ASSESSMENT_READERS = PEOPLE_ROLES | {roles.ADMIN}
 INSTRUMENT_ADMINS = _roles(roles.KOORDINATOR, roles.ADMIN)
@@ -78,6 +81,8 @@ ROUTES: dict[str, Route] = {
         Route("cases:person-list", PEOPLE_ROLES),
         Route("cases:person-create", CASEWORK_ROLES, frozenset({"GET", "POST"})),
         Route("cases:person-similar", PEOPLE_ROLES),
+        Route("cases:person-check", CASEWORK_ROLES, POST),
+        Route("cases:visit-check", CASEWORK_ROLES, POST),
         Route("cases:person-import", CASEWORK_ROLES, frozenset({"GET", "POST"})),
         Route("cases:person-import-template", CASEWORK_ROLES),
         Route("cases:person-import-report", CASEWORK_ROLES, POST),
@@ -86,6 +91,9 @@ ROUTES: dict[str, Route] = {
         Route("cases:dtsen-import", _roles(roles.SUPERVISOR, roles.KOORDINATOR), frozenset({"GET", "POST"})),
         Route("cases:person-detail", PEOPLE_ROLES, subject="person"),
         Route("cases:person-reveal", PEOPLE_ROLES, POST, subject="person"),
+        Route("cases:person-photo", PEOPLE_ROLES, subject="person_photo"),
+        Route("cases:person-photo-upload", CASEWORK_ROLES, POST, subject="person"),
+        Route("cases:visit-photo", PEOPLE_ROLES, subject="visit_photo"),
         Route("cases:case-open", CASEWORK_ROLES, POST, subject="person"),
         Route("cases:case-detail", PEOPLE_ROLES, subject="case"),
         Route("cases:case-transition", CASEWORK_ROLES, POST, subject="case"),
@@ -125,6 +133,9 @@ ROUTES: dict[str, Route] = {
         Route("assistance:grant-deliver", CASEWORK_ROLES, POST, subject="grant"),
         Route("assistance:grant-monitor", CASEWORK_ROLES, POST, subject="grant"),
         Route("assistance:grant-alert-acknowledge", _roles(roles.SUPERVISOR), POST, subject="grant"),
+        Route("assistance:grant-photo", PEOPLE_ROLES, subject="grant_photo"),
+        Route("assistance:grant-signature", PEOPLE_ROLES, subject="grant_signature"),
+        Route("assistance:monitoring-photo", PEOPLE_ROLES, subject="monitoring_photo"),
         # Public: the QR code on every signed document leads here; rate-limited, no personal data.
         Route("verification:document", PUBLIC, frozenset({"GET", "POST"}), subject="verification"),
         # API
@@ -184,10 +195,20 @@ ROUTES: dict[str, Route] = {
         Route("assessments:fill", ASSESSOR_ROLES, frozenset({"GET", "POST"}), subject="assessment"),
         Route("assessments:amend", ASSESSOR_ROLES, POST, subject="assessment"),
         Route("assessments:second", ASSESSOR_ROLES, POST, subject="assessment"),
+        # Dashboards: every role opens its own (tiles follow its permissions and scope); reports are the offices'.
+        Route("dashboards:home", SIGNED_IN),
+        Route("dashboards:export", SIGNED_IN),
+        Route("dashboards:provinces", PEOPLE_ROLES | SINERGI_ROLES),
+        Route("dashboards:provinces-export", PEOPLE_ROLES | SINERGI_ROLES),
+        Route("dashboards:report-list", PEOPLE_ROLES),
+        Route("dashboards:report-create", _roles(roles.SUPERVISOR), POST),
+        Route("dashboards:report-detail", PEOPLE_ROLES, frozenset({"GET", "POST"}), subject="periodic_report"),
+        Route("dashboards:report-request", _roles(roles.SUPERVISOR), POST, subject="periodic_report"),
         Route("sinergi:dashboard", SINERGI_ROLES),
         Route("sinergi:plan-list", SINERGI_ROLES),
         Route("sinergi:plan-create", PLANNER, frozenset({"GET", "POST"})),
         Route("sinergi:plan-import", PLANNER, frozenset({"GET", "POST"})),
+        Route("sinergi:plan-import-report", PLANNER, POST),
         Route("sinergi:plan-detail", SINERGI_ROLES, subject="action_plan"),
         Route("sinergi:plan-edit", PLANNER, frozenset({"GET", "POST"}), subject="action_plan"),
         Route("sinergi:plan-submit", PLANNER, POST, subject="action_plan"),
@@ -198,6 +219,32 @@ ROUTES: dict[str, Route] = {
         Route("sinergi:agreement-list", SINERGI_ROLES),
         Route("sinergi:agreement-create", COORDINATOR, POST),
         Route("sinergi:agreement-detail", SINERGI_ROLES, subject="agreement"),
+        Route("sinergi:addendum-create", PLANNER, frozenset({"GET", "POST"}), subject="agreement"),
+        Route("sinergi:addendum-list", SINERGI_ROLES),
+        Route("sinergi:addendum-detail", SINERGI_ROLES, subject="addendum"),
+        Route("sinergi:addendum-approve", COORDINATOR, POST, subject="addendum"),
+        Route("sinergi:addendum-return", COORDINATOR, POST, subject="addendum"),
+        Route("privacy:request-list", SUBJECT_REQUEST_ROLES),
+        Route("privacy:request-create", SUBJECT_REQUEST_ROLES, frozenset({"GET", "POST"}), subject="person"),
+        Route("privacy:request-detail", SUBJECT_REQUEST_ROLES, subject="subject_request"),
+        Route("privacy:request-export", SUBJECT_REQUEST_ROLES, POST, subject="subject_request"),
+        Route("privacy:request-export-json", SUBJECT_REQUEST_ROLES, subject="subject_request"),
+        Route("privacy:request-close", SUBJECT_REQUEST_ROLES, POST, subject="subject_request"),
+        Route("privacy:hold-place", DPO, POST, subject="person"),
+        Route("privacy:hold-lift", DPO, POST, subject="legal_hold"),
+        Route("privacy:ropa", DPO),
+        Route("privacy:category-edit", DPO, frozenset({"GET", "POST"}), subject="data_category"),
+        Route("privacy:retention", DPO),
+        Route("privacy:retention-run", DPO, POST),
+        Route("privacy:breach-list", DPO),
+        Route("privacy:breach-create", DPO, frozenset({"GET", "POST"})),
+        Route("privacy:breach-detail", DPO, subject="breach"),
+        Route("privacy:breach-notified", DPO, POST, subject="breach"),
+        Route("data-category-list", DPO, api=True),
+        Route("data-category-detail", DPO, subject="data_category", api=True),
+        Route("subject-request-list", SUBJECT_REQUEST_ROLES, frozenset({"GET", "POST"}), api=True),
+        Route("subject-request-detail", SUBJECT_REQUEST_ROLES, subject="subject_request", api=True),
+        Route("subject-request-export", SUBJECT_REQUEST_ROLES, subject="subject_request", api=True),
         Route("ministry-list", SINERGI_ROLES, api=True),
         Route("ministry-detail", SINERGI_ROLES, subject="ministry", api=True),
         Route("action-plan-list", SINERGI_ROLES, frozenset({"GET", "POST"}), api=True),
@@ -206,6 +253,10 @@ ROUTES: dict[str, Route] = {
         Route("action-plan-approve", REVIEW_ROLES, POST, subject="action_plan", api=True),
         Route("action-plan-return", REVIEW_ROLES, POST, subject="action_plan", api=True),
         Route("action-plan-realisations", SINERGI_ROLES, frozenset({"GET", "POST"}), subject="action_plan", api=True),
+        Route("addendum-list", SINERGI_ROLES, frozenset({"GET", "POST"}), api=True),
+        Route("addendum-detail", SINERGI_ROLES, subject="addendum", api=True),
+        Route("addendum-approve", REVIEW_ROLES, POST, subject="addendum", api=True),
+        Route("addendum-return", REVIEW_ROLES, POST, subject="addendum", api=True),
     ]
 }
 

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "assistance",
     "assessments",
     "sinergi",
+    "privacy",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +170,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded photos and signature images: larger files are refused, photos are stored at most this many pixels wide.
+UPLOAD_IMAGE_MAX_BYTES = env.int("UPLOAD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_IMAGE_MAX_SIDE = env.int("UPLOAD_IMAGE_MAX_SIDE", default=1600)
 # Production images run collectstatic and serve hashed, compressed files (DJANGO_STATIC_MANIFEST=1);
 # `make run` and the tests serve straight from static/ through the finders, with nothing to collect.
 STATIC_MANIFEST = env.bool("DJANGO_STATIC_MANIFEST", default=False)
@@ -196,7 +201,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "napiter.api_schema.AutoSchema",
+    # DRF's own parsers read any body size: these hold it to DATA_UPLOAD_MAX_MEMORY_SIZE (413 above it).
+    "DEFAULT_PARSER_CLASSES": [
+        "napiter.parsers.JSONParser",
+        "napiter.parsers.FormParser",
+        "napiter.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "napiter.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
 }
@@ -222,6 +233,9 @@ SPECTACULAR_SETTINGS = {
         "GrantStatusEnum": "assistance.models.Grant.Status",
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "InstrumentVersionStatusEnum": "assessments.models.InstrumentVersion.Status",
+        "ReferralKindEnum": "cases.models.Referral.Kind",
+        "OfficialKindEnum": "sinergi.models.Official.Kind",
+        "SubjectRequestKindEnum": "privacy.models.SubjectRequest.Kind",
     },
     # No badge image from an external validator service: the CSP allows images from this site only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
@@ -248,6 +262,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "documents-requeue-stuck": {"task": "documents.requeue_stuck", "schedule": 60.0},
     "sessions-clear-expired": {"task": "accounts.sessions_clear_expired", "schedule": 24 * 3600.0},
     "cases-purge-expired-grants": {"task": "cases.purge_expired_grants", "schedule": 24 * 3600.0},
+    "privacy-apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 3600.0},
+    # Idempotent: creates the drafts of a period that has just ended, once per office and period.
+    "dashboards-periodic-reports": {"task": "dashboards.generate_periodic_reports", "schedule": 6 * 3600.0},
 }
 
 # Security headers. Cookies are secure whenever the site is served over HTTPS (production).

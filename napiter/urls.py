@@ -32,6 +32,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("napiter.documents.api_urls")),
     path("", include("napiter.audit.api_urls")),
     path("", include("sinergi.api_urls")),
+    path("", include("privacy.api_urls")),
 ]
 
 urlpatterns = [
@@ -49,6 +50,8 @@ urlpatterns = [
     path("verifikasi/", include("napiter.documents.verify_urls")),
     path("audit/", include("napiter.audit.urls")),
     path("sinergi/", include("sinergi.urls")),
+    path("dasbor/", include("dashboards.urls")),
+    path("privasi/", include("privacy.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -60,3 +63,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/, an address that matches no route answers in the API's JSON error format.
+handler404 = "napiter.api.page_not_found"

@@ -1,5 +1,6 @@
 """Demo data for sinergi: 2022-style action plans of several K/L in the five focus provinces, in every state,
-one berita acara fully signed and one awaiting the Kepala BNPT's signature. Called by `seed_sinergi()`."""
+one berita acara fully signed (with one signed addendum in force) and one awaiting the Kepala BNPT's signature.
+Called by `seed_sinergi()`."""
 
 from __future__ import annotations
 
@@ -231,16 +232,50 @@ def _realisations(users: dict[str, User]) -> None:
             report.save()
 
 
+def _addendum(users: dict[str, User]) -> None:
+    """One addendum to the signed Kemenag agreement, signed by both officials and so in force: a larger budget
+    for one plan, a later end for another. Made once, and only beside the demo's own signed agreement."""
+    from napiter.documents.services import document_render, document_sign
+    from sinergi.services import PlanChange, addendum_approve, addendum_propose
+
+    agreement = Agreement.objects.filter(ministry__code="kemenag", year=DEMO_YEAR).first()
+    if agreement is None or not agreement.is_signed or agreement.addenda.exists():
+        return
+    first, second = agreement.plans.order_by("id")[:2]
+    proposed = addendum_propose(
+        user=users["kl.kemenag.perencana"],
+        changes=[
+            PlanChange(
+                plan_id=first.pk,
+                changes={"budget": first.budget + 30_000_000, "target_mitra": first.target_mitra + 3},
+                reason="Tambahan tiga peserta mitra deradikalisasi hasil asesmen triwulan I.",
+            ),
+            PlanChange(
+                plan_id=second.pk,
+                changes={"end_on": dt.date(DEMO_YEAR, 12, 15)},
+                reason="Penyaluran beasiswa semester ganjil mundur mengikuti kalender akademik.",
+            ),
+        ],
+    )
+    approved = addendum_approve(user=users["bnpt.koordinator"], addendum_id=proposed.pk, comment="Sesuai RAB.")
+    assert approved.document is not None
+    document_render(document_id=approved.document.pk)
+    for username in ("kl.kemenag.eselon2", "bnpt.kepala"):
+        document_sign(user=users[username], document_id=approved.document.pk)
+
+
 def seed_sinergi(password: str | None = None) -> int:
-    """Demo sinergi data; idempotent: accounts and officials are upserted, plans made only once.
+    """Demo sinergi data; idempotent: accounts and officials are upserted, plans and the addendum made only once.
     Returns the number of plans created (0 when they already exist)."""
     password = password or settings.DEMO_PASSWORD
     offices = _offices()
     users = _users(password, offices)
     _officials(users)
-    if ActionPlan.objects.filter(year=DEMO_YEAR).exists() or Agreement.objects.exists():
-        return 0
-    made = _plans(users)
-    _agreements(users)
-    _realisations(users)
-    return sum(len(p) for p in made.values())
+    created = 0
+    if not (ActionPlan.objects.filter(year=DEMO_YEAR).exists() or Agreement.objects.exists()):
+        made = _plans(users)
+        _agreements(users)
+        _realisations(users)
+        created = sum(len(p) for p in made.values())
+    _addendum(users)
+    return created

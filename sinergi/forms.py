@@ -64,3 +64,19 @@ class RealisationForm(StyledFormMixin, forms.ModelForm[RealisationReport]):
             "evidence",
         ]  # fmt: skip
         widgets = {"narrative": forms.Textarea(attrs={"rows": 2})}
+
+
+class AddendumPlanForm(ActionPlanForm):
+    """One frozen plan as it was agreed, to change in place: the fields changed and the reason become this plan's
+    part of the addendum. The year stays as agreed; the form never saves."""
+
+    reason = forms.CharField(
+        label=_("Alasan perubahan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=True
+    )
+
+    def __init__(self, *args: Any, ministry: Ministry, **kwargs: Any) -> None:
+        super().__init__(*args, ministry=ministry, **kwargs)
+        self.fields["year"].disabled = True
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in EDITABLE_FIELDS}

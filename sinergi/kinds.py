@@ -1,4 +1,5 @@
-"""The `kesepakatan` document kind: the berita acara kesepakatan rencana aksi of one K/L and year."""
+"""The sinergi document kinds: the berita acara kesepakatan rencana aksi of one K/L and year (`kesepakatan`),
+and the berita acara adendum that changes plans frozen in it (`addendum`)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,74 @@ class AgreementRecord(DocumentKind):
 
 
 register(AgreementRecord())
+
+
+class AddendumRecord(DocumentKind):
+    """Berita acara adendum kesepakatan: each change to a frozen plan, old and new, with its reason. Signed by
+    the same officials, in the same order, as the kesepakatan; its last signature puts the changes in force."""
+
+    code = "addendum"
+    label = "Berita Acara Adendum Kesepakatan Rencana Aksi"
+    prefix = "BAAD"
+
+    def visible_subjects(self, user: User) -> QuerySet[Any]:
+        from sinergi.selectors import addenda_visible_to
+
+        return addenda_visible_to(user)
+
+    def subject_for_user(self, user: User, subject_id: int | str) -> Model:
+        from sinergi.selectors import addendum_get_for_user
+
+        return addendum_get_for_user(user, subject_id)
+
+    def subject_for_render(self, subject_id: int) -> Model:
+        from sinergi.models import Addendum
+
+        return Addendum.objects.select_related(
+            "agreement__ministry", "agreement__office", "agreement__document", "ministry_signatory__unit",
+            "bnpt_signatory",
+        ).get(pk=subject_id)  # fmt: skip
+
+    def issuing_office(self, subject: Any) -> Office:
+        office: Office = subject.agreement.office
+        return office
+
+    def check_request(self, *, user: User, subject: Any) -> None:
+        from sinergi.models import Addendum
+
+        if not user.has_perm("sinergi.approve_actionplan") or not user.has_perm("documents.view_document"):
+            raise PermissionDenied("Berita acara adendum diterbitkan saat koordinator BNPT menyetujui adendum.")
+        if subject.document_id or subject.status != Addendum.Status.APPROVED:
+            raise PermissionDenied(
+                "Berita acara adendum diterbitkan sekali, saat koordinator BNPT menyetujui adendum yang diajukan."
+            )
+
+    def signers(self, *, subject: Any, requester: User) -> list[User]:
+        return [subject.ministry_signatory.user, subject.bnpt_signatory.user]
+
+    def person_ids(self, subject: Any) -> list[int]:
+        return []
+
+    def subject_label(self, subject: Any) -> str:
+        agreement = subject.agreement
+        return f"Adendum ke-{subject.sequence} kesepakatan {agreement.ministry.short_name} {agreement.year}"
+
+    def context(self, *, subject: Any, document: Document) -> dict[str, Any]:
+        agreement = subject.agreement
+        items = list(subject.items.select_related("plan__province", "plan__regency").order_by("plan_id"))
+        return {
+            "addendum": subject,
+            "agreement": agreement,
+            "agreement_document": agreement.document,
+            "ministry": agreement.ministry,
+            "items": items,
+            "change_count": sum(len(item.changes) for item in items),
+        }
+
+    def signed(self, *, document: Document, user: User) -> None:
+        from sinergi.services import addendum_apply
+
+        addendum_apply(document_id=document.pk, actor=user)
+
+
+register(AddendumRecord())

@@ -275,7 +275,8 @@ class ActionPlan(models.Model):
 
 
 class ActionPlanEvent(models.Model):
-    """The plan's history: every transition, with a snapshot of the plan as it was submitted."""
+    """The plan's history: every transition, with a snapshot of the plan as it was submitted; a change by
+    addendum keeps the plan before and after (`{"addendum": number, "before": {...}, "after": {...}}`)."""
 
     class Action(models.TextChoices):
         CREATED = "dibuat", "Dibuat"
@@ -284,6 +285,7 @@ class ActionPlanEvent(models.Model):
         RETURNED = "dikembalikan", "Dikembalikan"
         APPROVED = "disetujui", "Disetujui"
         AGREED = "disepakati", "Dimasukkan dalam kesepakatan"
+        AMENDED = "diadendum", "Diubah dengan adendum"
 
     plan = models.ForeignKey(ActionPlan, verbose_name="rencana aksi", on_delete=models.CASCADE, related_name="events")
     action = models.CharField("tindakan", max_length=12, choices=Action.choices)
@@ -360,3 +362,92 @@ class RealisationReport(models.Model):
     @property
     def was_late(self) -> bool:
         return self.reported_at.date() > self.due_on
+
+
+class Addendum(models.Model):
+    """Adendum kesepakatan: a change to plans frozen in one K/L's berita acara kesepakatan.
+
+    The K/L planner proposes; the BNPT koordinator approves (which requests the `addendum` document, signed
+    by the same two officials in the same order as the kesepakatan) or returns it. The changes reach the
+    plans only when the document's last signature is made; the plans stay frozen.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "diajukan", "Diajukan"
+        RETURNED = "dikembalikan", "Dikembalikan"
+        APPROVED = "disetujui", "Disetujui, dalam penandatanganan"
+        APPLIED = "berlaku", "Berlaku"
+
+    OPEN_STATUSES = (Status.PROPOSED, Status.APPROVED)
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name="kesepakatan", on_delete=models.PROTECT, related_name="addenda"
+    )
+    sequence = models.PositiveSmallIntegerField("adendum ke")
+    status = models.CharField("status", max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    ministry_signatory = models.ForeignKey(
+        Official, verbose_name="penanda tangan K/L", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    bnpt_signatory = models.ForeignKey(
+        Official, verbose_name="penanda tangan BNPT", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.OneToOneField(
+        "documents.Document",
+        verbose_name="dokumen",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="diajukan oleh", on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField("diajukan pada", auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ditelaah oleh",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("ditelaah pada", null=True, blank=True)
+    review_comment = models.TextField("catatan telaah", blank=True)
+    applied_at = models.DateTimeField("berlaku sejak", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "adendum kesepakatan"
+        verbose_name_plural = "adendum kesepakatan"
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "sequence"], name="sinergi_addendum_sequence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Adendum ke-{self.sequence} {self.agreement}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class AddendumItem(models.Model):
+    """The change to one plan: `changes` is a list of `{"field", "label", "old", "new", "old_display",
+    "new_display"}`, raw values as stored (ids of related rows, ISO dates, decimals as text) and their
+    wording for the page and the document, fixed when the change was proposed."""
+
+    addendum = models.ForeignKey(Addendum, verbose_name="adendum", on_delete=models.CASCADE, related_name="items")
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name="rencana aksi", on_delete=models.PROTECT, related_name="addendum_items"
+    )
+    changes = models.JSONField("perubahan", default=list)
+    reason = models.TextField("alasan perubahan")
+
+    class Meta:
+        verbose_name = "perubahan rencana aksi"
+        verbose_name_plural = "perubahan rencana aksi"
+        ordering = ["addendum", "plan_id"]
+        constraints = [models.UniqueConstraint(fields=["addendum", "plan"], name="sinergi_addendum_item_plan")]
+
+    def __str__(self) -> str:
+        return f"Adendum #{self.addendum_id}: rencana aksi #{self.plan_id}"

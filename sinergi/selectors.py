@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from napiter.accounts.models import Agency, User
-from sinergi.models import ActionPlan, Agreement, Ministry, RealisationReport
+from sinergi.models import ActionPlan, Addendum, Agreement, Ministry, RealisationReport
 
 # Kemensos takes part in the synergy team as a K/L too, though its agency kind is its own.
 SINERGI_MINISTRY_AGENCIES = frozenset({Agency.Kind.MINISTRY, Agency.Kind.KEMENSOS})
@@ -73,3 +73,19 @@ def agreement_get_for_user(user: User | AnonymousUser, pk: int | str) -> Agreeme
 
 def realisations_visible_to(user: User | AnonymousUser) -> QuerySet[RealisationReport]:
     return RealisationReport.objects.select_related("plan__ministry").filter(plan__in=plans_visible_to(user))
+
+
+def addenda_visible_to(user: User | AnonymousUser) -> QuerySet[Addendum]:
+    return Addendum.objects.select_related("agreement__ministry", "agreement__document", "document").filter(
+        agreement__in=agreements_visible_to(user)
+    )
+
+
+def addendum_get_for_user(user: User | AnonymousUser, pk: int | str, *, for_update: bool = False) -> Addendum:
+    addenda = addenda_visible_to(user)
+    if for_update:
+        addenda = addenda.select_for_update(of=("self",))
+    try:
+        return addenda.get(pk=int(pk))
+    except (Addendum.DoesNotExist, ValueError, TypeError):
+        raise Http404("Adendum tidak ditemukan.") from None

@@ -5,7 +5,15 @@ from typing import Any
 from rest_framework import serializers
 
 from napiter.regions.models import Region
-from sinergi.models import ActionPlan, Ministry, MinistryUnit, RealisationReport, ReviewComment
+from sinergi.models import (
+    ActionPlan,
+    Addendum,
+    AddendumItem,
+    Ministry,
+    MinistryUnit,
+    RealisationReport,
+    ReviewComment,
+)
 
 
 class MinistryUnitSerializer(serializers.ModelSerializer[MinistryUnit]):
@@ -94,3 +102,55 @@ class RealisationSerializer(serializers.ModelSerializer[RealisationReport]):
             "narrative", "reported_at", "due_on", "was_late",
         ]  # fmt: skip
         read_only_fields = ["id", "reported_at", "due_on", "was_late"]
+
+
+class AddendumChangeSerializer(serializers.Serializer[dict[str, Any]]):
+    field = serializers.CharField(read_only=True)
+    field_label = serializers.CharField(source="label", read_only=True)
+    old = serializers.JSONField(read_only=True)
+    new = serializers.JSONField(read_only=True)
+    old_display = serializers.CharField(read_only=True)
+    new_display = serializers.CharField(read_only=True)
+
+
+class AddendumItemSerializer(serializers.ModelSerializer[AddendumItem]):
+    plan_title = serializers.CharField(source="plan.title", read_only=True)
+    changes = AddendumChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AddendumItem
+        fields = ["plan", "plan_title", "reason", "changes"]
+        read_only_fields = fields
+
+
+class AddendumSerializer(serializers.ModelSerializer[Addendum]):
+    ministry = serializers.CharField(source="agreement.ministry.code", read_only=True)
+    year = serializers.IntegerField(source="agreement.year", read_only=True)
+    agreement_number = serializers.CharField(
+        source="agreement.document.number", read_only=True, default=None, allow_null=True
+    )
+    document_number = serializers.CharField(source="document.number", read_only=True, default=None, allow_null=True)
+    document_status = serializers.CharField(source="document.status", read_only=True, default=None, allow_null=True)
+    items = AddendumItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Addendum
+        fields = [
+            "id", "agreement", "ministry", "year", "agreement_number", "sequence", "status", "document",
+            "document_number", "document_status", "proposed_at", "reviewed_at", "review_comment", "applied_at",
+            "items",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PlanChangeSerializer(serializers.Serializer[dict[str, Any]]):
+    """One plan's change: new values by field name, as `action-plans` shows them (ids of related rows, ISO dates,
+    numbers); the service checks each field and the plan with its new values."""
+
+    plan = serializers.IntegerField()
+    changes = serializers.DictField(child=serializers.JSONField(), allow_empty=True)
+    reason = serializers.CharField(max_length=4000, allow_blank=True)
+
+
+class AddendumWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    items = PlanChangeSerializer(many=True, allow_empty=True)

@@ -1,26 +1,36 @@
-"""Every write of sinergi: the plan state machine, agreements and realisation reports.
+"""Every write of sinergi: the plan state machine, agreements, their addenda and realisation reports.
 
 Plan states: draf -> diajukan -> disetujui -> disepakati, or diajukan -> dikembalikan -> diajukan again.
 A K/L planner drafts, edits and submits their own K/L's plans; the BNPT coordinator approves or returns
 them with a comment. Plans in an agreement are frozen: a change needs an addendum document.
+
+Addendum states: diajukan -> disetujui (its document is signed) -> berlaku, or diajukan -> dikembalikan.
+The planner proposes changes to frozen plans of their own K/L; the coordinator approves or returns; the
+changes reach the plans in the transaction of the addendum document's last signature.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Field, Max, Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from napiter.accounts.models import User
 from sinergi.models import (
     ActionPlan,
     ActionPlanEvent,
+    Addendum,
+    AddendumItem,
     Agreement,
     Ministry,
     Official,
@@ -28,7 +38,7 @@ from sinergi.models import (
     ReviewComment,
     quarter_due_date,
 )
-from sinergi.selectors import plan_get_for_user, plans_visible_to, user_ministry
+from sinergi.selectors import addendum_get_for_user, plan_get_for_user, plans_visible_to, user_ministry
 
 EDITABLE_FIELDS = (
     "unit", "year", "title", "description", "plan_type", "category", "province", "regency", "village",
@@ -190,6 +200,19 @@ def plans_bulk_approve(*, user: User, plan_ids: Iterable[int]) -> list[ActionPla
     return plans
 
 
+def _signatories(ministry: Ministry) -> tuple[Official, Official]:
+    """Who signs a K/L's berita acara, in order: its Eselon II official, then the Kepala BNPT."""
+    ministry_signatory = Official.objects.filter(kind=Official.Kind.ESELON_II, ministry=ministry, active=True).first()
+    if ministry_signatory is None:
+        raise ValidationError(
+            f"Pejabat Eselon II {ministry.short_name} yang menandatangani belum terdaftar; hubungi administrator."
+        )
+    bnpt_signatory = Official.objects.filter(kind=Official.Kind.KEPALA_BNPT, active=True).first()
+    if bnpt_signatory is None:
+        raise ValidationError("Akun Kepala BNPT sebagai penanda tangan belum terdaftar; hubungi administrator.")
+    return ministry_signatory, bnpt_signatory
+
+
 @transaction.atomic
 def agreement_create(*, user: User, ministry_id: int, year: int) -> Agreement:
     """Put the approved plans of one K/L and year into a berita acara kesepakatan and request its document.
@@ -215,14 +238,7 @@ def agreement_create(*, user: User, ministry_id: int, year: int) -> Agreement:
     )
     if not plans:
         raise ValidationError(f"Belum ada rencana aksi {ministry.short_name} tahun {year} yang disetujui.")
-    ministry_signatory = Official.objects.filter(kind=Official.Kind.ESELON_II, ministry=ministry, active=True).first()
-    if ministry_signatory is None:
-        raise ValidationError(
-            f"Pejabat Eselon II {ministry.short_name} yang menandatangani belum terdaftar; hubungi administrator."
-        )
-    bnpt_signatory = Official.objects.filter(kind=Official.Kind.KEPALA_BNPT, active=True).first()
-    if bnpt_signatory is None:
-        raise ValidationError("Akun Kepala BNPT sebagai penanda tangan belum terdaftar; hubungi administrator.")
+    ministry_signatory, bnpt_signatory = _signatories(ministry)
     if user.office is None:
         raise PermissionDenied("Akun Anda belum terdaftar pada kantor.")
     agreement = Agreement(
@@ -276,3 +292,308 @@ def realisation_report(*, user: User, plan_id: int | str, quarter: int, data: di
         raise ValidationError({"budget_spent": "Anggaran terserap melebihi anggaran rencana aksi."})
     report.save()
     return report
+
+
+# --- addenda -------------------------------------------------------------------------------------------
+
+# What an addendum may change: everything the planner fills in, except the year (and the K/L, never filled in).
+AMENDABLE_FIELDS = tuple(f for f in EDITABLE_FIELDS if f != "year")
+FIXED_FIELDS = ("ministry", "year")
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """The proposed change to one frozen plan: new values by field (model values, or their raw form as an API
+    sends them: ids of related rows, ISO dates, numbers as text), and why."""
+
+    plan_id: int
+    changes: dict[str, Any]
+    reason: str
+
+
+def _field(name: str) -> Field[Any, Any]:
+    field = ActionPlan._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def _label(name: str) -> str:
+    return capfirst(str(_field(name).verbose_name))
+
+
+def _raw(plan: ActionPlan, name: str) -> Any:
+    """The stored value of a field, as JSON keeps it: the id of a related row, dates and decimals as text."""
+    value = _field(name).value_from_object(plan)
+    if isinstance(value, Decimal | dt.date):
+        return str(value)
+    return value
+
+
+def _display(plan: ActionPlan, name: str) -> str:
+    from napiter.documents.formatting import date_long, rupiah
+
+    field = _field(name)
+    value = getattr(plan, name)
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        return str(getattr(value, "name", value))
+    if field.choices:
+        return str(getattr(plan, f"get_{name}_display")())
+    if name == "budget":
+        return rupiah(value)
+    if isinstance(value, dt.date):
+        return date_long(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _assign(plan: ActionPlan, name: str, value: Any) -> None:
+    """Put a new value on the plan (in memory), from a model value or its raw form."""
+    field = _field(name)
+    if field.is_relation:
+        if value in (None, ""):
+            setattr(plan, name, None)
+            return
+        if not isinstance(value, Model):
+            try:
+                related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+            except (ValueError, TypeError):
+                related = None
+            if related is None:
+                raise ValidationError({name: f"Pilihan {value!s} tidak dikenal."})
+            value = related
+        setattr(plan, name, value)
+        return
+    setattr(plan, name, field.to_python(value))
+
+
+def _proposed_changes(plan: ActionPlan, change: PlanChange) -> list[dict[str, Any]]:
+    """The changed fields of one plan with their old and new values, after checking the plan with them."""
+    prefix = f"Rencana aksi #{plan.pk}"
+    fixed = [f for f in change.changes if f in FIXED_FIELDS]
+    if fixed:
+        raise ValidationError(
+            f"{prefix}: K/L dan tahun rencana aksi tidak dapat diubah dengan adendum; rencana aksi untuk K/L atau "
+            "tahun lain disusun sebagai rencana aksi baru."
+        )
+    unknown = sorted(set(change.changes) - set(AMENDABLE_FIELDS))
+    if unknown:
+        raise ValidationError(f"{prefix}: kolom tidak dikenal atau tidak dapat diubah: {', '.join(unknown)}.")
+    candidate = copy.copy(plan)  # Model copies its own state and cache of related rows
+    changed: list[str] = []
+    errors: list[str] = []
+    for name, value in change.changes.items():
+        try:
+            _assign(candidate, name, value)
+        except ValidationError as exc:
+            errors += [f"{prefix}: {_label(name)}: {m}" for m in exc.messages]
+            continue
+        if _field(name).value_from_object(candidate) != _field(name).value_from_object(plan):
+            changed.append(name)
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        raise ValidationError(f"{prefix}: tidak ada perubahan; isi paling sedikit satu kolom dengan nilai baru.")
+    try:
+        candidate.full_clean()
+    except ValidationError as exc:
+        messages = []
+        for name, problems in exc.message_dict.items():
+            label = f"{_label(name)}: " if name in EDITABLE_FIELDS else ""
+            messages += [f"{prefix}: {label}{problem}" for problem in problems]
+        raise ValidationError(messages) from exc
+    return [
+        {
+            "field": name,
+            "label": _label(name),
+            "old": _raw(plan, name),
+            "new": _raw(candidate, name),
+            "old_display": _display(plan, name),
+            "new_display": _display(candidate, name),
+        }
+        for name in AMENDABLE_FIELDS
+        if name in changed
+    ]
+
+
+@transaction.atomic
+def addendum_propose(*, user: User, changes: Sequence[PlanChange]) -> Addendum:
+    """Propose changes to frozen plans of the planner's own K/L, all of one berita acara kesepakatan.
+
+    Each plan may be in one open addendum at a time: the plans are locked first, so two proposals for the
+    same plan queue and the second sees the first.
+    """
+    ministry = user_ministry(user)
+    if ministry is None or not user.has_perm("sinergi.change_actionplan"):
+        raise PermissionDenied("Adendum diajukan oleh perencana K/L pemilik rencana aksi.")
+    if not changes:
+        raise ValidationError("Pilih paling sedikit satu rencana aksi yang diubah.")
+    ids = [int(c.plan_id) for c in changes]
+    repeated = sorted({pk for pk in ids if ids.count(pk) > 1})
+    if repeated:
+        raise ValidationError(
+            "Setiap rencana aksi cukup disebut sekali: " + ", ".join(f"#{pk}" for pk in repeated) + "."
+        )
+    plans = {
+        p.pk: p
+        for p in ActionPlan.objects.select_for_update(of=("self",))
+        .select_related("ministry", "agreement__document", "province", "regency", "village", "unit")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    for pk in ids:
+        plan = plans.get(pk)
+        # A missing plan and another K/L's plan get the same answer: the planner learns nothing about either.
+        if plan is None or plan.ministry_id != ministry.pk:
+            raise ValidationError(
+                f"Rencana aksi #{pk} bukan rencana aksi {ministry.short_name}; adendum hanya untuk rencana aksi K/L "
+                "Anda."
+            )
+        if not plan.is_frozen:
+            raise ValidationError(
+                f"Rencana aksi #{pk} berstatus {plan.get_status_display().lower()} dan belum terkunci dalam "
+                "kesepakatan; ubah langsung dari halaman rencana aksi, tanpa adendum."
+            )
+    agreements = {plans[pk].agreement_id for pk in ids}
+    agreement_id = agreements.pop()
+    if agreements or agreement_id is None:
+        raise ValidationError("Semua rencana aksi dalam satu adendum harus dari berita acara kesepakatan yang sama.")
+    busy = (
+        AddendumItem.objects.filter(plan_id__in=ids, addendum__status__in=Addendum.OPEN_STATUSES)
+        .select_related("addendum")
+        .order_by("plan_id")
+        .first()
+    )
+    if busy is not None:
+        raise ValidationError(
+            f"Rencana aksi #{busy.plan_id} sedang diubah oleh adendum ke-{busy.addendum.sequence} yang belum "
+            "selesai; tunggu sampai adendum itu berlaku atau dikembalikan."
+        )
+    items: list[tuple[ActionPlan, list[dict[str, Any]], str]] = []
+    errors: list[str] = []
+    for change in changes:
+        plan = plans[int(change.plan_id)]
+        reason = change.reason.strip()
+        if not reason:
+            errors.append(f"Rencana aksi #{plan.pk}: tuliskan alasan perubahan.")
+        try:
+            items.append((plan, _proposed_changes(plan, change), reason))
+        except ValidationError as exc:
+            errors += exc.messages
+    if errors:
+        raise ValidationError(errors)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    sequence = (agreement.addenda.aggregate(last=Max("sequence"))["last"] or 0) + 1
+    addendum = Addendum(agreement=agreement, sequence=sequence, proposed_by=user)
+    addendum.full_clean(exclude=["document", "ministry_signatory", "bnpt_signatory"])
+    addendum.save()
+    for plan, proposed, reason in items:
+        item = AddendumItem(addendum=addendum, plan=plan, changes=proposed, reason=reason)
+        item.full_clean()
+        item.save()
+    return addendum
+
+
+def _check_addendum_reviewable(addendum: Addendum) -> None:
+    if addendum.status != Addendum.Status.PROPOSED:
+        raise ValidationError(
+            f"Adendum ini berstatus {addendum.get_status_display().lower()}; hanya adendum yang diajukan yang dapat "
+            "ditelaah."
+        )
+
+
+@transaction.atomic
+def addendum_approve(*, user: User, addendum_id: int | str, comment: str = "") -> Addendum:
+    """Approve a proposed addendum and request its document, signed by the same officials, in the same order,
+    as the berita acara kesepakatan it changes."""
+    from napiter.documents.services import document_request
+
+    addendum = addendum_get_for_user(user, addendum_id, for_update=True)
+    _check_reviewer(user)
+    _check_addendum_reviewable(addendum)
+    agreement = addendum.agreement
+    if not agreement.is_signed:
+        raise ValidationError(
+            "Berita acara kesepakatan yang diubah belum ditandatangani lengkap; adendum disetujui setelah "
+            "kesepakatan itu berlaku."
+        )
+    addendum.ministry_signatory, addendum.bnpt_signatory = _signatories(agreement.ministry)
+    addendum.status = Addendum.Status.APPROVED
+    addendum.reviewed_by = user
+    addendum.reviewed_at = timezone.now()
+    addendum.review_comment = comment.strip()
+    addendum.save(
+        update_fields=[
+            "ministry_signatory", "bnpt_signatory", "status", "reviewed_by", "reviewed_at", "review_comment",
+        ]
+    )  # fmt: skip
+    addendum.document = document_request(user=user, kind="addendum", subject_id=addendum.pk)
+    addendum.save(update_fields=["document"])
+    return addendum
+
+
+@transaction.atomic
+def addendum_return(*, user: User, addendum_id: int | str, comment: str) -> Addendum:
+    """Return a proposal to the planner with the reason; its plans are free for a new proposal."""
+    addendum = addendum_get_for_user(user, addendum_id, for_update=True)
+    _check_reviewer(user)
+    _check_addendum_reviewable(addendum)
+    if not comment.strip():
+        raise ValidationError({"comment": "Tuliskan catatan saat mengembalikan adendum."})
+    addendum.status = Addendum.Status.RETURNED
+    addendum.reviewed_by = user
+    addendum.reviewed_at = timezone.now()
+    addendum.review_comment = comment.strip()
+    addendum.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    return addendum
+
+
+@transaction.atomic
+def addendum_apply(*, document_id: int, actor: User) -> Addendum | None:
+    """Bring a fully signed addendum into force: each change onto its plan, the history keeping the plan
+    before and after. Runs in the transaction of the document's last signature (the `addendum` kind's
+    `signed` hook). The plans stay frozen. Returns None when there is nothing (more) to apply."""
+    addendum = (
+        Addendum.objects.select_for_update(of=("self",))
+        .select_related("document", "agreement")
+        .filter(document_id=document_id)
+        .first()
+    )
+    if addendum is None or addendum.status != Addendum.Status.APPROVED:
+        return None
+    if addendum.document is None or addendum.document.status != "signed":
+        raise ValidationError("Adendum berlaku setelah dokumennya ditandatangani lengkap.")
+    items = list(addendum.items.order_by("plan_id"))
+    plans = {
+        p.pk: p for p in ActionPlan.objects.select_for_update().filter(pk__in=[i.plan_id for i in items]).order_by("pk")
+    }
+    for item in items:
+        plan = plans[item.plan_id]
+        before = _snapshot(plan)
+        fields = []
+        for change in item.changes:
+            name = change["field"]
+            if _raw(plan, name) != change["old"]:
+                raise ValidationError(
+                    f"Rencana aksi #{plan.pk} sudah berubah sejak adendum diajukan ({change['label']}); adendum "
+                    "tidak dapat diberlakukan."
+                )
+            field = _field(name)
+            setattr(plan, field.attname, None if change["new"] is None else field.to_python(change["new"]))
+            fields.append(name)
+        plan.full_clean()
+        plan.save(update_fields=[*fields, "updated_at"])
+        ActionPlanEvent.objects.create(
+            plan=plan,
+            action=ActionPlanEvent.Action.AMENDED,
+            from_status=plan.status,
+            to_status=plan.status,
+            actor=actor,
+            snapshot={"addendum": addendum.document.number, "before": before, "after": _snapshot(plan)},
+        )
+    addendum.status = Addendum.Status.APPLIED
+    addendum.applied_at = timezone.now()
+    addendum.save(update_fields=["status", "applied_at"])
+    return addendum

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from napiter.accounts.models import User
+from napiter.spreadsheets import ImportReport, RowRejection
 from sinergi.forms import ActionPlanForm
 from sinergi.models import ActionPlan, MinistryUnit
 from sinergi.selectors import user_ministry
@@ -57,16 +57,13 @@ HEADER_HELP = [
 ]
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    messages: list[str]
+PLANS_IMPORT_REPORT = ImportReport(scope="sinergi.plans-import-report", name_header="Judul rencana aksi")
 
 
 class PlansImportRejected(ValidationError):
     """The file was refused; `rows` names every refused row (spreadsheet row numbers) with its reasons."""
 
-    def __init__(self, rows: list[RowError]) -> None:
+    def __init__(self, rows: list[RowRejection]) -> None:
         super().__init__(f"{len(rows)} baris ditolak; tidak ada rencana aksi yang disimpan.")
         self.rows = rows
 
@@ -123,7 +120,7 @@ def plans_import(*, user: User, file: IO[bytes], size: int) -> list[ActionPlan]:
     _header, rows = _rows(file)
     units = {u.name.lower(): u.pk for u in MinistryUnit.objects.filter(ministry=ministry)}
     created: list[ActionPlan] = []
-    errors: list[RowError] = []
+    errors: list[RowRejection] = []
     for number, row in rows:
         data: dict[str, Any] = {f: row.get(f, "") for f in EDITABLE_FIELDS}
         data["unit"] = units.get(row.get("unit", "").lower(), "")
@@ -135,13 +132,13 @@ def plans_import(*, user: User, file: IO[bytes], size: int) -> list[ActionPlan]:
                 f"{form.fields[f].label if f in form.fields else f}: {' '.join(str(m) for m in problems)}"
                 for f, problems in form.errors.items()
             ]
-            errors.append(RowError(number, reasons))
+            errors.append(RowRejection(line=number, name=row.get("title", ""), reasons=tuple(reasons)))
             continue
         try:
             with transaction.atomic():
                 created.append(plan_create(user=user, data=form.cleaned_data))
         except ValidationError as exc:
-            errors.append(RowError(number, exc.messages))
+            errors.append(RowRejection(line=number, name=row.get("title", ""), reasons=tuple(exc.messages)))
     if errors:
         transaction.set_rollback(True)
         raise PlansImportRejected(errors)

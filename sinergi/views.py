@@ -14,10 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from napiter.accounts.models import User
+from napiter.spreadsheets import xlsx_response
 from sinergi.filters import ActionPlanFilterSet
-from sinergi.forms import ActionPlanForm, AgreementForm, RealisationForm, ReturnForm
+from sinergi.forms import ActionPlanForm, AddendumPlanForm, AgreementForm, RealisationForm, ReturnForm
 from sinergi.models import ActionPlan
 from sinergi.selectors import (
+    addenda_visible_to,
+    addendum_get_for_user,
     agreement_get_for_user,
     agreements_visible_to,
     plan_get_for_user,
@@ -25,6 +28,10 @@ from sinergi.selectors import (
     user_ministry,
 )
 from sinergi.services import (
+    PlanChange,
+    addendum_approve,
+    addendum_propose,
+    addendum_return,
     agreement_create,
     plan_approve,
     plan_create,
@@ -37,6 +44,8 @@ from sinergi.services import (
 )
 
 PAGE_SIZE = 50
+# The import page lists this many refused rows; the downloadable report lists them all.
+SHOWN_REJECTIONS = 100
 
 
 def _user(request: HttpRequest) -> User:
@@ -286,15 +295,116 @@ def agreement_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = agreement_get_for_user(_user(request), pk)
+    user = _user(request)
+    agreement = agreement_get_for_user(user, pk)
     plans = agreement.plans.select_related("province", "unit").order_by("province__name", "id")
-    return render(request, "sinergi/agreement_detail.html", {"agreement": agreement, "plans": plans})
+    ministry = user_ministry(user)
+    return render(
+        request,
+        "sinergi/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "plans": plans,
+            "addenda": agreement.addenda.select_related("document").annotate(plan_count=Count("items")),
+            "may_propose": ministry is not None
+            and ministry.pk == agreement.ministry_id
+            and user.has_perm("sinergi.change_actionplan"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def addendum_list(request: HttpRequest) -> HttpResponse:
+    addenda = addenda_visible_to(_user(request)).annotate(plan_count=Count("items")).order_by("-proposed_at", "-id")
+    page = Paginator(addenda, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "sinergi/addendum_list.html", {"page": page})
+
+
+@login_required
+def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The planner picks frozen plans of an agreement, then changes them in place, each with a reason."""
+    user = _user(request)
+    agreement = agreement_get_for_user(user, pk)
+    ministry = user_ministry(user)
+    if ministry is None or ministry.pk != agreement.ministry_id:
+        raise Http404(_("Adendum diajukan oleh perencana K/L pemilik kesepakatan."))
+    plans = agreement.plans.select_related("province", "regency", "village", "unit").order_by("province__name", "id")
+    wanted = request.POST.getlist("plan") if request.method == "POST" else request.GET.getlist("plan")
+    # Fresh rows for the forms: a bound model form puts the posted values on its instance.
+    chosen = list(plans.filter(pk__in=[int(i) for i in wanted if i.isdigit()]))
+    forms_by_plan = [
+        (plan, AddendumPlanForm(request.POST or None, instance=plan, ministry=agreement.ministry, prefix=f"p{plan.pk}"))
+        for plan in chosen
+    ]
+    errors: list[str] = []
+    if request.method == "POST":
+        if not chosen:
+            errors.append(_("Pilih paling sedikit satu rencana aksi yang diubah."))
+        elif all(form.is_valid() for _plan, form in forms_by_plan):
+            changes = [
+                PlanChange(plan_id=plan.pk, changes=form.changes(), reason=form.cleaned_data["reason"])
+                for plan, form in forms_by_plan
+            ]
+            try:
+                addendum = addendum_propose(user=user, changes=changes)
+            except ValidationError as exc:
+                errors += exc.messages
+            else:
+                messages.success(request, _("Adendum diajukan ke BNPT."))
+                return redirect("sinergi:addendum-detail", pk=addendum.pk)
+    return render(
+        request,
+        "sinergi/addendum_form.html",
+        {"agreement": agreement, "plans": plans, "forms": forms_by_plan, "errors": errors},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def addendum_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    addendum = addendum_get_for_user(user, pk)
+    return render(
+        request,
+        "sinergi/addendum_detail.html",
+        {
+            "addendum": addendum,
+            "agreement": addendum.agreement,
+            "items": addendum.items.select_related("plan__province", "plan__regency").order_by("plan_id"),
+            "may_review": user.has_perm("sinergi.approve_actionplan") and addendum.status == addendum.Status.PROPOSED,
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def addendum_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        addendum_approve(user=_user(request), addendum_id=pk, comment=request.POST.get("comment", ""))
+        messages.success(request, _("Adendum disetujui; berita acara adendum dikirim untuk ditandatangani."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("sinergi:addendum-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def addendum_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        addendum_return(user=_user(request), addendum_id=pk, comment=request.POST.get("comment", ""))
+        messages.success(request, _("Adendum dikembalikan dengan catatan."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("sinergi:addendum-detail", pk=pk)
 
 
 @login_required
 def plan_import(request: HttpRequest) -> HttpResponse:
     """Upload many plans from Excel: all rows saved, or none and every refused row listed."""
-    from sinergi.spreadsheets import HEADER_HELP, PlansImportRejected, plans_import
+    from sinergi.spreadsheets import HEADER_HELP, PLANS_IMPORT_REPORT, PlansImportRejected, plans_import
 
     context: dict[str, Any] = {"columns": HEADER_HELP}
     if request.method == "POST":
@@ -305,7 +415,12 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         try:
             plans = plans_import(user=_user(request), file=upload, size=upload.size or 0)
         except PlansImportRejected as exc:
-            context.update(error=exc.messages[0], rows=exc.rows)
+            context.update(
+                error=exc.messages[0],
+                rows=exc.rows[:SHOWN_REJECTIONS],
+                more_rows=max(0, len(exc.rows) - SHOWN_REJECTIONS),
+                report_token=PLANS_IMPORT_REPORT.token(user=_user(request), rejections=exc.rows),
+            )
             return render(request, "sinergi/plan_import.html", context, status=400)
         except ValidationError as exc:
             context["error"] = " ".join(exc.messages)
@@ -313,6 +428,20 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(n)d rencana aksi diimpor sebagai draf.") % {"n": len(plans)})
         return redirect("sinergi:plan-list")
     return render(request, "sinergi/plan_import.html", context)
+
+
+@login_required
+@require_POST
+def plan_import_report(request: HttpRequest) -> HttpResponse:
+    """The refused rows of the user's last rejected import, with their reasons, as .xlsx."""
+    from sinergi.spreadsheets import HEADER_HELP, PLANS_IMPORT_REPORT
+
+    try:
+        rejections = PLANS_IMPORT_REPORT.rows(user=_user(request), token=request.POST.get("laporan", ""))
+    except ValidationError as exc:
+        context = {"columns": HEADER_HELP, "error": " ".join(exc.messages)}
+        return render(request, "sinergi/plan_import.html", context, status=400)
+    return xlsx_response(PLANS_IMPORT_REPORT.xlsx(rejections), "laporan-penolakan-impor-rencana-aksi.xlsx")
 
 
 @login_required

@@ -12,6 +12,7 @@ from napiter.accounts.demo import DEMO_CAST, seed_accounts
 from napiter.accounts.models import User
 from napiter.regions.models import Region
 from napiter.regions.services import regions_load
+from privacy.models import DataCategory
 from sinergi.models import Ministry
 
 
@@ -23,6 +24,8 @@ def _ensure_base_data() -> None:
     if not Ministry.objects.filter(code="kemenag").exists():
         # Reference rows that a data migration seeds; a transactional test's flush removes them.
         import_module("sinergi.migrations.0002_audit_and_ministries").seed(django_apps, None)
+    if not DataCategory.objects.filter(code="identitas").exists():
+        import_module("privacy.migrations.0002_audit_and_categories").seed(django_apps, None)
     if User.objects.filter(username__in=[m.username for m in DEMO_CAST]).count() != len(DEMO_CAST):
         seed_accounts(settings.DEMO_PASSWORD)
 
@@ -49,6 +52,7 @@ class Cast(SimpleNamespace):
     kaltim_pendamping: User
     kemenag_perencana: User
     auditor: User
+    dpo: User
 
 
 @pytest.fixture
@@ -63,6 +67,7 @@ def cast(base_data: None) -> Cast:
         kaltim_pendamping=users["dinsos.kaltim.pendamping"],
         kemenag_perencana=users["kl.kemenag.perencana"],
         auditor=users["auditor"],
+        dpo=users["bnpt.dpo"],
     )
 
 

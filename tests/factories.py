@@ -6,8 +6,10 @@ import datetime as dt
 
 import factory
 
-from cases.models import Case, Household, Person
+from cases.models import Case, Household, Person, Visit, VisitPhoto
 from napiter.accounts.models import Office, User
+from napiter.uploads import clean_image
+from tests.images import jpeg_bytes
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory[Household]):
@@ -52,3 +54,20 @@ class CaseFactory(factory.django.DjangoModelFactory[Case]):
     goals = "Kemandirian ekonomi dan penerimaan lingkungan"
     opened_on = dt.date(2026, 3, 2)
     next_review_on = dt.date(2026, 9, 2)
+
+
+def person_photo_for_matrix(person: Person) -> Person:
+    """The matrix person with a stored photo: the photo route names the person."""
+    person.photo.save("matriks.jpg", clean_image(jpeg_bytes()), save=True)
+    return person
+
+
+def visit_photo_for_matrix(person: Person) -> VisitPhoto:
+    case = person.cases.first() or CaseFactory.create(person=person)
+    assert case.caseworker is not None
+    visit = Visit.objects.create(
+        case=case, visited_on=dt.date(2026, 4, 1), place="Rumah", findings="Sehat", visited_by=case.caseworker
+    )
+    photo = VisitPhoto(visit=visit, uploaded_by=case.caseworker)
+    photo.image.save("matriks.jpg", clean_image(jpeg_bytes()), save=True)
+    return photo

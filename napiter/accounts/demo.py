@@ -113,6 +113,8 @@ DEMO_CAST = [
                "Perencana Ahli Muda", "198807302012121002"),
     DemoMember("auditor", "Ratna", "Kusuma", "INSPEKTORAT", roles.AUDITOR, "Auditor Ahli Madya",
                "198101172008012004"),
+    DemoMember("bnpt.dpo", "Intan", "Permatasari", "BNPT-DERAD", roles.DPO,
+               "Pejabat Pelindungan Data Pribadi", "198409252009122003"),
 ]  # fmt: skip
 
 DEMO_USERNAMES = frozenset(m.username for m in DEMO_CAST)

@@ -40,6 +40,7 @@ def _staff(user: User) -> bool:
 
 NAV_ITEMS = [
     NavItem(_("Beranda"), "home", _any),
+    NavItem(_("Dasbor"), "dashboards:home", _any),
     NavItem(_("Orang"), "cases:person-list", _perm("cases.view_person")),
     NavItem(_("Jatuh tempo"), "cases:due-list", _perm("cases.add_visit")),
     NavItem(_("Bantuan"), "assistance:grant-list", _perm("assistance.view_grant")),
@@ -49,6 +50,7 @@ NAV_ITEMS = [
     NavItem(_("Wilayah"), "regions:browse", _perm("regions.view_region")),
     NavItem(_("Dokumen saya"), "documents:list", _perm("documents.view_document")),
     NavItem(_("Audit"), "audit:access-list", _perm("audit.view_accessevent")),
+    NavItem(_("Privasi"), "privacy:request-list", _perm("privacy.view_subjectrequest")),
     NavItem(_("API"), "api-docs", _any),
     NavItem(_("Admin"), "admin:index", _staff),
 ]

@@ -29,6 +29,7 @@ PERENCANA = "perencana"
 AUDITOR = "auditor"
 ADMIN = "admin"
 PEJABAT_KL = "pejabat_kl"
+DPO = "dpo"
 
 _REGIONS = ("regions.view_region",)
 _AUDIT = ("audit.view_accessevent", "audit.view_changeevent")
@@ -53,6 +54,8 @@ _ASSESSMENT_READ = ("assessments.view_assessment", "assessments.view_instrument"
 _ITEM_SCORES = ("assessments.view_item_scores",)
 _INSTRUMENTS = ("assessments.view_instrument", "assessments.add_instrument")
 _SINERGI_VIEW = ("sinergi.view_ministry", "sinergi.view_actionplan", "sinergi.view_agreement")
+# Data subject requests (UU 27/2022): the DPO anywhere, a supervisor for people in the office's scope.
+_PRIVACY_REQUESTS = ("privacy.view_subjectrequest", "privacy.add_subjectrequest", "privacy.change_subjectrequest")
 
 ROLES: dict[str, Role] = {
     r.name: r
@@ -91,6 +94,7 @@ ROLES: dict[str, Role] = {
                 *_DOCUMENTS,
                 "documents.add_document",
                 *_SIGN,
+                *_PRIVACY_REQUESTS,
             ),
             needs_2fa=True,
         ),
@@ -153,6 +157,34 @@ ROLES: dict[str, Role] = {
             _("Pejabat Eselon II K/L"),
             _("Menandatangani berita acara kesepakatan rencana aksi K/L; tidak melihat data orang."),
             (*_REGIONS, *_SINERGI_VIEW, *_DOCUMENTS, *_SIGN),
+            needs_2fa=True,
+        ),
+        Role(
+            DPO,
+            _("Pejabat Pelindungan Data Pribadi"),
+            _(
+                "Mengelola catatan pemrosesan, permintaan subjek data, retensi dan kegagalan pelindungan data"
+                " (UU 27/2022); membuka data orang hanya untuk menjawab permintaan subjek data."
+            ),
+            (
+                *_REGIONS,
+                *_PEOPLE,
+                # Judges the Pasal 15 exceptions (defence, security, law enforcement) for each access request.
+                "cases.view_intelligence_note",
+                *_DOCUMENTS,
+                "documents.add_document",
+                *_SIGN,
+                *_PRIVACY_REQUESTS,
+                "privacy.view_datacategory",
+                "privacy.change_datacategory",
+                "privacy.add_legalhold",
+                "privacy.change_legalhold",
+                "privacy.view_legalhold",
+                "privacy.run_retention",
+                "privacy.view_breachincident",
+                "privacy.add_breachincident",
+                "privacy.change_breachincident",
+            ),
             needs_2fa=True,
         ),
         Role(

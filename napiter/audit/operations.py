@@ -31,18 +31,21 @@ class AuditTable(Operation):
     """Record every INSERT, UPDATE, DELETE and TRUNCATE on `table` in audit.ChangeEvent.
 
     `redact` names columns whose values are never copied into the log (the log shows only that they
-    changed), e.g. a password hash.
+    changed), e.g. a password hash. To change the redaction of a table already audited, repeat the
+    operation with the new list and `previous_redact`: reversing it then restores the old list instead of
+    removing the triggers.
     """
 
     reversible = True
     reduces_to_sql = False
 
-    def __init__(self, table: str, *, redact: Sequence[str] = ()) -> None:
-        for name in (table, *redact):
+    def __init__(self, table: str, *, redact: Sequence[str] = (), previous_redact: Sequence[str] | None = None) -> None:
+        for name in (table, *redact, *(previous_redact or ())):
             if not _IDENTIFIER.match(name):
                 raise ValueError(f"not a plain lower-case PostgreSQL identifier: {name!r}")
         self.table = table
         self.redact = tuple(redact)
+        self.previous_redact = None if previous_redact is None else tuple(previous_redact)
 
     def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass  # triggers are not part of Django's model state
@@ -75,6 +78,11 @@ class AuditTable(Operation):
     def database_backwards(
         self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
     ) -> None:
+        if self.previous_redact is not None:
+            AuditTable(self.table, redact=self.previous_redact).database_forwards(
+                app_label, schema_editor, to_state, from_state
+            )
+            return
         table = schema_editor.quote_name(self.table)
         for trigger in TRIGGERS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")

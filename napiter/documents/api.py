@@ -12,10 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from napiter.accounts.models import User
+from napiter.api import Conflict, Gone
 from napiter.documents.models import Document
 from napiter.documents.selectors import document_get_for_user, documents_of_user
 from napiter.documents.serializers import DocumentDetailSerializer, DocumentRequestSerializer, DocumentSerializer
 from napiter.documents.services import (
+    DocumentFileRemoved,
     DocumentNotReady,
     SignatureRefused,
     document_download,
@@ -23,12 +25,6 @@ from napiter.documents.services import (
     document_sign,
 )
 from napiter.documents.signing import SigningKeyMissing
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Dokumen belum siap."
-    default_code = "conflict"
 
 
 class SignRefused(exceptions.APIException):
@@ -91,6 +87,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Document]):
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             409: OpenApiResponse(description="Belum ditandatangani lengkap"),
+            410: OpenApiResponse(description="Berkas dihapus pada akhir masa retensi"),
         }
     )
     @action(detail=True, methods=["get"])
@@ -98,6 +95,8 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Document]):
         """The signed PDF; 409 until every required signer has signed. Logged as a read of each person named."""
         try:
             document = document_download(user=self._user(), document_id=pk, request=request._request)
+        except DocumentFileRemoved as exc:
+            raise Gone(str(exc)) from exc
         except DocumentNotReady as exc:
             raise Conflict(str(exc)) from exc
         from napiter.documents.views import download_filename

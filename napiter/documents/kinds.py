@@ -66,6 +66,12 @@ class DocumentKind(ABC):
         """The kind's own request fields, validated; a kind without any accepts none."""
         return {}
 
+    def signed(self, *, document: Document, user: User) -> None:
+        """What the document brings into force once its last signer (`user`) has signed. Runs in the same
+        transaction as that signature, so the signature and its effect are saved together or not at all;
+        most kinds bring nothing into force."""
+        return
+
 
 KINDS: dict[str, DocumentKind] = {}
 

@@ -9,6 +9,7 @@ lock, so a document is numbered once, rendered into its file once and signed onc
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import logging
 import os
@@ -33,6 +34,7 @@ from napiter.documents.formatting import datetime_long, roman_month
 from napiter.documents.kinds import kind_for
 from napiter.documents.models import Document, DocumentRegister, DocumentSignature
 from napiter.documents.selectors import document_get_for_user
+from napiter.uploads import save_or_clean_up
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,25 @@ SWEEP_BATCH = 200
 
 class DocumentNotReady(Exception):
     """The document exists but is not in a state that allows this (download before it is signed)."""
+
+    status_code = 409
+
+
+class DocumentFileRemoved(DocumentNotReady):
+    """The PDF was removed at the end of its retention period (UU 27/2022); the row keeps number and hash."""
+
+    status_code = 410
+
+
+FILE_REMOVED_MESSAGE = (
+    "Berkas dokumen ini telah dihapus karena masa retensi data orang yang disebutnya berakhir. Nomor dan "
+    "SHA-256 dokumen tetap tercatat, sehingga salinan yang beredar masih dapat diverifikasi."
+)
+
+
+def _require_file(document: Document) -> None:
+    if not document.file:
+        raise DocumentFileRemoved(FILE_REMOVED_MESSAGE)
 
 
 class SignatureRefused(Exception):
@@ -222,16 +243,46 @@ def _render_finish(*, document_id: int, token: str, data: bytes, page_count: int
         logger.info("document %s: render attempt %s superseded, result discarded", document_id, token)
         return None
     digest = sha256_hex(data)
-    document.file.save(
-        f"{_folder(document)}/{document.verification_code}-{token[:8]}.pdf", ContentFile(data), save=False
-    )
+    name = f"{_folder(document)}/{document.verification_code}-{token[:8]}.pdf"
+    try:
+        save_or_clean_up(document.file, name, ContentFile(data))
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise StorageFull from exc
     document.sha256 = document.rendered_sha256 = digest
     document.page_count = page_count
     document.status = Document.Status.AWAITING_SIGNATURE
     document.rendered_at = timezone.now()
+    document.error = ""  # a full disk on an earlier attempt is over
     document.save(
-        update_fields=["file", "sha256", "rendered_sha256", "page_count", "status", "rendered_at", "updated_at"]
-    )
+        update_fields=[
+            "file", "sha256", "rendered_sha256", "page_count", "status", "rendered_at", "error", "updated_at"
+        ]
+    )  # fmt: skip
+    return document
+
+
+class StorageFull(Exception):
+    """The media volume has no room for the PDF: nothing about this document is wrong."""
+
+
+STORAGE_FULL_MESSAGE = (
+    "Penyimpanan dokumen di server penuh. Dokumen tetap dalam antrean dan disusun otomatis setelah admin "
+    "menambah ruang penyimpanan."
+)
+
+
+@transaction.atomic
+def _render_requeue(*, document_id: int, token: str, error: str) -> Document | None:
+    """Back to the queue with the reason shown; the sweeper resends it after DOCUMENTS_REQUEUE_AFTER_SECONDS."""
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document_id)
+    if document.status != Document.Status.RENDERING or document.render_token != token:
+        return None
+    document.status = Document.Status.QUEUED
+    document.error = error
+    document.enqueued_at = timezone.now()
+    document.save(update_fields=["status", "error", "enqueued_at", "updated_at"])
     return document
 
 
@@ -271,7 +322,11 @@ def document_render(*, document_id: int, task_id: str = "") -> Document | None:
         return _render_fail(
             document_id=document_id, token=token, error=f"Penyusunan gagal: {type(exc).__name__}: {exc}"
         )
-    return _render_finish(document_id=document_id, token=token, data=rendered.data, page_count=rendered.page_count)
+    try:
+        return _render_finish(document_id=document_id, token=token, data=rendered.data, page_count=rendered.page_count)
+    except StorageFull:
+        logger.error("document %s: the media volume is full; the document waits in the queue", document_id)
+        return _render_requeue(document_id=document_id, token=token, error=STORAGE_FULL_MESSAGE)
 
 
 # --- signing (by each signer's own action) ---------------------------------------------------------------
@@ -353,6 +408,8 @@ def document_sign(*, user: User, document_id: int | str) -> Document:
         document.signed_at = now
         update_fields += ["status", "signed_at"]
     document.save(update_fields=update_fields)
+    if document.status == Document.Status.SIGNED:
+        spec.signed(document=document, user=user)
     # The new file holds the old one byte for byte (an incremental update), so the old one can go.
     storage = document.file.storage
     transaction.on_commit(partial(storage.delete, old_name))
@@ -392,6 +449,7 @@ def document_download(*, user: User, document_id: int | str, request: HttpReques
             f"Dokumen belum dapat diunduh: statusnya '{document.get_status_display()}'. "
             "Dokumen dapat diunduh setelah semua penanda tangan menandatanganinya."
         )
+    _require_file(document)
     _log_read(user=user, document=document, action=AccessEvent.Action.DOWNLOAD, request=request)
     return document
 
@@ -405,5 +463,6 @@ def document_preview(*, user: User, document_id: int | str, request: HttpRequest
     document = document_get_for_user(user, document_id)
     if document.status not in (Document.Status.AWAITING_SIGNATURE, Document.Status.SIGNED):
         raise DocumentNotReady(f"Dokumen belum tersedia: statusnya '{document.get_status_display()}'.")
+    _require_file(document)
     _log_read(user=user, document=document, action=AccessEvent.Action.VIEW, request=request)
     return document

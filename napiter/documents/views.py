@@ -169,7 +169,7 @@ def document_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     try:
         document = document_download(user=_user(request), document_id=pk, request=request)
     except DocumentNotReady as exc:
-        return render(request, "documents/not_ready.html", {"message": str(exc), "pk": pk}, status=409)
+        return render(request, "documents/not_ready.html", {"message": str(exc), "pk": pk}, status=exc.status_code)
     return _pdf_response(document, attachment=True)
 
 
@@ -178,7 +178,7 @@ def document_preview_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     try:
         document = document_preview(user=_user(request), document_id=pk, request=request)
     except DocumentNotReady as exc:
-        return render(request, "documents/not_ready.html", {"message": str(exc), "pk": pk}, status=409)
+        return render(request, "documents/not_ready.html", {"message": str(exc), "pk": pk}, status=exc.status_code)
     return _pdf_response(document, attachment=False)
 
 

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from napiter.regions.models import Region
 from napiter.regions.selectors import regions_search
@@ -56,6 +61,27 @@ class RegionPagination(PageNumberPagination):
     # Large enough for every child list in one page (the most children any region has is 108).
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int | None:
+        """DRF falls back to the default size for a value it cannot read; a client should learn its mistake.
+        A size above the maximum is still capped to it."""
+        value = request.query_params.get(self.page_size_query_param, "")
+        if value and not (re.fullmatch(r"[0-9]{1,9}", value) and int(value) >= 1):
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Ukuran halaman harus bilangan bulat positif (paling banyak {self.max_page_size})."
+                    ]
+                }
+            )
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+        return parameters
 
 
 @extend_schema_view(

@@ -16,6 +16,7 @@ EXPECTED = {
     "dinsos.kaltim.pendamping": ("Dinas Sosial Provinsi Kalimantan Timur", "pendamping", "province", "64"),
     "kl.kemenag.perencana": ("Kementerian Agama, Biro Perencanaan", "perencana", "national", None),
     "auditor": ("Inspektorat", "auditor", "national", None),
+    "bnpt.dpo": ("BNPT, Direktorat Deradikalisasi", "dpo", "national", None),
 }
 
 

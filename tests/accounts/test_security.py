@@ -222,6 +222,7 @@ TWO_FACTOR_USERS = {
     roles.ASESOR: "asesor",
     roles.ADMIN: None,  # no admin in the demo cast: made by _admin_user
     roles.PEJABAT_KL: None,  # the K/L official who signs the berita acara: made by _kl_official_user
+    roles.DPO: "dpo",
 }
 PASSWORD_ONLY_USERS = {
     roles.PENDAMPING: "banten_pendamping",

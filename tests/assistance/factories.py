@@ -6,17 +6,21 @@ import datetime as dt
 
 import factory
 
-from assistance.models import Grant, Programme
+from assistance.models import Grant, MonitoringVisit, Programme
 from assistance.services import (
     ItemInput,
+    VisitInput,
     grant_approve,
     grant_deliver,
     grant_propose,
     grant_verify,
+    monitoring_visit_record,
 )
 from cases.models import DtsenRecord, DtsenSnapshot, Person
 from napiter.accounts.models import Office, User
+from napiter.uploads import clean_image
 from tests.factories import PersonFactory
+from tests.images import jpeg_bytes, png_bytes
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
@@ -97,5 +101,19 @@ def delivered_grant(**kwargs: object) -> Grant:
 
 
 def grant_for_matrix(person: Person) -> Grant:
-    """A delivered grant of `person`, as the route matrix needs one record of each kind."""
-    return delivered_grant(person=person)
+    """A delivered grant of `person` with its hand-over photo and the recipient's signature, as the route
+    matrix needs one record of each kind."""
+    grant = approved_grant(person=person)
+    return grant_deliver(
+        user=pendamping(), grant_id=grant.pk, delivered_on=dt.date.today(), items=BAJU_MUSLIM, supplier="CV Amanah",
+        photo=clean_image(jpeg_bytes()), recipient_signature=clean_image(png_bytes(), keep_transparency=True),
+    )  # fmt: skip
+
+
+def monitoring_photo_for_matrix(person: Person) -> MonitoringVisit:
+    """A monitoring visit with a photo, on the matrix grant (made first under the "grant" subject)."""
+    return monitoring_visit_record(
+        user=pendamping(), grant_id=person.grants.get().pk,
+        data=VisitInput(month=3, visited_on=dt.date.today(), business_running=True, assets_present=True,
+                        photo=clean_image(jpeg_bytes())),
+    )  # fmt: skip

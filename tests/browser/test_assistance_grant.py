@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from assistance.models import Grant
 from napiter.accounts.models import User
@@ -19,6 +19,7 @@ from napiter.documents.services import document_render
 from tests.assistance.factories import ProgrammeFactory, dtsen
 from tests.documents.factories import ensure_test_pki
 from tests.factories import PersonFactory
+from tests.images import jpeg_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +71,23 @@ def test_propose_approve_deliver_and_download_the_signed_bast(
     pendamping.locator('input[name="item_0_name"]').fill("Etalase makanan")
     pendamping.locator('input[name="item_0_quantity"]').fill("1")
     pendamping.locator('input[name="item_0_unit_value"]').fill("7900000")
+    photo: FilePayload = {"name": "serah-terima.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}
+    pendamping.get_by_label("Foto penyerahan").set_input_files(files=[photo])
+    # The recipient signs on the screen: a stroke across the pad.
+    pad = pendamping.locator("canvas.signature-pad")
+    box = pad.bounding_box()
+    assert box is not None
+    pendamping.mouse.move(box["x"] + 30, box["y"] + 80)
+    pendamping.mouse.down()
+    for step in range(1, 12):
+        pendamping.mouse.move(box["x"] + 30 + step * 30, box["y"] + 80 + (15 if step % 2 else -15))
+    pendamping.mouse.up()
     pendamping.get_by_role("button", name="Simpan penyaluran").click()
     expect(pendamping.locator("[data-status]")).to_have_text("Disalurkan")
+    expect(pendamping.get_by_role("img", name="Tanda tangan penerima")).to_be_visible()
+    delivered = Grant.objects.get(pk=grant.pk)
+    assert delivered.recipient_signature.name.endswith(".png")
+    assert delivered.delivery_photo.name.endswith(".jpg")
     pendamping.get_by_role("button", name="Buat Berita Acara Serah Terima Bantuan").click()
     expect(pendamping.get_by_text("BAST-001/DINSOS-BTN/").first).to_be_visible()
     save_screenshot(pendamping, "assistance-grant-delivered")

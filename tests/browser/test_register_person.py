@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -63,5 +64,21 @@ def test_bad_nik_is_explained_next_to_the_field(page: Page, site: str, log_in: C
     page.get_by_label("Perempuan").check()
     page.get_by_label("Tanggal lahir").fill("1985-03-12")
     page.get_by_role("button", name="Simpan").click()
-    expect(page.locator("#id_nik-errors")).to_contain_text("Jenis kelamin tidak sesuai NIK")
+    expect(page.locator("#id_nik-feedback")).to_contain_text("Jenis kelamin tidak sesuai NIK")
+    assert not Person.objects.exists()
+
+
+def test_nik_error_appears_next_to_the_field_before_submitting(
+    page: Page, site: str, log_in: Callable[[Page, str], None]
+) -> None:
+    log_in(page, "dinsos.banten.pendamping")
+    page.goto("/orang/daftar/")
+    page.get_by_label("Tanggal lahir").fill("1985-03-12")
+    page.get_by_label("NIK", exact=True).fill("3673011203850007")  # a man's NIK
+    page.get_by_label("Perempuan").check()  # the change sends the form to the inline check
+    expect(page.locator("#id_nik-feedback")).to_contain_text("Jenis kelamin tidak sesuai NIK")
+    expect(page.get_by_label("NIK", exact=True)).to_have_class(re.compile(r"\bis-invalid\b"))
+    page.get_by_label("Laki-laki").check()  # corrected: the message and the red border go away
+    expect(page.locator("#id_nik-feedback")).to_be_empty()
+    expect(page.get_by_label("NIK", exact=True)).not_to_have_class(re.compile(r"\bis-invalid\b"))
     assert not Person.objects.exists()

@@ -43,9 +43,9 @@ def test_request_answers_202_with_the_numbered_document(cast, api_for):
     assert body["download_url"] is None
 
 
-def test_kinds_not_yet_built_answer_400(cast, api_for):
+def test_unknown_kinds_answer_400(cast, api_for):
     response = api_for(cast.banten_kabid).post(
-        "/api/v1/documents/", {"kind": "laporan_periodik", "subject_id": CaseFactory().pk}, format="json"
+        "/api/v1/documents/", {"kind": "surat_sakti", "subject_id": CaseFactory().pk}, format="json"
     )
 
     assert response.status_code == 400

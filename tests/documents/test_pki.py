@@ -28,7 +28,7 @@ def test_ensure_demo_pki_creates_a_demo_ca_and_a_key_per_signer_once(tmp_path, s
     assert "dibuat untuk" in first_run.getvalue()
     assert "dibuat untuk" not in second_run.getvalue()
     signers = {s.username for s in demo_signers()}
-    assert signers == {"bnpt.koordinator", "bnpt.asesor", "kemensos.supervisor", "dinsos.banten.kabid"}
+    assert signers == {"bnpt.koordinator", "bnpt.asesor", "kemensos.supervisor", "dinsos.banten.kabid", "bnpt.dpo"}
     assert {f"{u}.p12" for u in signers} <= set(files)
     ca = x509.load_pem_x509_certificate(files[CA_CERT_FILE])
     assert ca.subject.rfc4514_string().count(DEMO_LABEL) == 2  # organisation and common name

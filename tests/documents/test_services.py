@@ -112,9 +112,9 @@ def test_a_subject_out_of_scope_is_not_found(cast):
         document_request(user=cast.auditor, kind="laporan_kasus", subject_id=kaltim_case.pk)
 
 
-def test_kinds_not_built_yet_are_refused(cast):
-    with pytest.raises(ValidationError, match="belum tersedia"):
-        document_request(user=cast.banten_kabid, kind="laporan_periodik", subject_id=CaseFactory().pk)
+def test_unknown_kinds_are_refused_naming_the_available_ones(cast):
+    with pytest.raises(ValidationError, match=r"belum tersedia\. Jenis yang tersedia: .*laporan_kasus"):
+        document_request(user=cast.banten_kabid, kind="surat_sakti", subject_id=CaseFactory().pk)
 
 
 def test_rendering_twice_renders_once(cast):

@@ -65,51 +65,67 @@ def test_a_real_worker_renders_what_a_committed_request_enqueued(demo_pki, cast,
         assert [c.bottom_line for c in check_signatures(handle.read())] == [True]
 
 
-@pytest.mark.slow
-def test_a_worker_killed_mid_render_still_ends_signed_exactly_once(demo_pki, cast, tmp_path):
-    celery_app.control.purge()
-    log = tmp_path / "worker.log"
-    with worker_process(log) as worker:
-        # The render reads the case's visits; holding that table makes the render wait mid-way, so the
-        # kill lands while the document is `rendering`, not before or after.
-        with table_locked("cases_visit"):
-            document = request_case_report()
-            wait_for(
-                lambda: (
-                    Document.objects.filter(pk=document.pk, status=Document.Status.RENDERING)
-                    .exclude(rendering_worker="")
-                    .exists()
-                ),
-                timeout=30,
-                what="the render to start",
-                log=log,
-            )
-            document.refresh_from_db()
-            child = int(document.rendering_worker.rsplit(":", 1)[1])
-            assert child != worker.pid  # the pool process doing the work, not the supervisor
-            os.kill(child, signal.SIGKILL)
-            wait_for(lambda: process_gone(child), timeout=10, what="the killed process to die")
-        # acks_late + reject_on_worker_lost: the message goes back to the queue and a new pool process
-        # takes the render over, with the same message id.
+# Issue #10 asks for twenty kills; FAULT_WORKER_KILLS lowers it for a quick local run.
+KILLS = int(os.environ.get("FAULT_WORKER_KILLS", "20"))
+
+
+def _kill_mid_render(log: Path, worker_pid: int) -> Document:
+    """Request a case report and SIGKILL the pool process while it renders it."""
+    # The render reads the case's visits; holding that table makes the render wait mid-way, so the kill
+    # lands while the document is `rendering`, not before or after.
+    with table_locked("cases_visit"):
+        document = request_case_report()
         wait_for(
-            lambda: _status(document) == Document.Status.AWAITING_SIGNATURE,
-            timeout=45,
-            what="the redelivered render",
+            lambda: (
+                Document.objects.filter(pk=document.pk, status=Document.Status.RENDERING)
+                .exclude(rendering_worker="")
+                .exists()
+            ),
+            timeout=30,
+            what="the render to start",
             log=log,
         )
-        assert "WorkerLostError" in log.read_text() or "SIGKILL" in log.read_text()
+        document.refresh_from_db()
+        child = int(document.rendering_worker.rsplit(":", 1)[1])
+        assert child != worker_pid  # the pool process doing the work, not the supervisor
+        os.kill(child, signal.SIGKILL)
+        wait_for(lambda: process_gone(child), timeout=10, what="the killed process to die")
+    return document
 
-    document.refresh_from_db()
-    assert document.render_attempts == 2
-    assert _completed_renders(document) == 1
-    assert [p.name for p in _files_of(document)] == [Path(document.file.name).name]
-    signed = document_sign(user=cast.banten_kabid, document_id=document.pk)
-    assert signed.status == Document.Status.SIGNED
-    assert signed.number.startswith("LAP-001/")
-    assert DocumentRegister.objects.get(office=signed.office, prefix="LAP").last_number == 1
-    assert signed.signatures.exclude(signed_at=None).count() == 1
-    with signed.file.open("rb") as handle:
-        assert [c.bottom_line for c in check_signatures(handle.read())] == [True]
+
+@pytest.mark.slow
+def test_workers_killed_mid_render_still_end_signed_exactly_once(demo_pki, cast, tmp_path):
+    celery_app.control.purge()
+    log = tmp_path / "worker.log"
+    documents = []
+    with worker_process(log) as worker:
+        for _ in range(KILLS):
+            document = _kill_mid_render(log, worker.pid)
+            # acks_late + reject_on_worker_lost: the message goes back to the queue and a new pool process
+            # takes the render over, with the same message id.
+            wait_for(
+                lambda d=document: _status(d) == Document.Status.AWAITING_SIGNATURE,
+                timeout=45,
+                what="the redelivered render",
+                log=log,
+            )
+            documents.append(document)
+        assert log.read_text().count("WorkerLostError") + log.read_text().count("SIGKILL") >= KILLS
+
+    numbers = []
+    for document in documents:
+        document.refresh_from_db()
+        assert document.render_attempts == 2
+        assert _completed_renders(document) == 1
+        assert [p.name for p in _files_of(document)] == [Path(document.file.name).name]
+        signed = document_sign(user=cast.banten_kabid, document_id=document.pk)
+        assert signed.status == Document.Status.SIGNED
+        assert signed.signatures.exclude(signed_at=None).count() == 1
+        with signed.file.open("rb") as handle:
+            assert [c.bottom_line for c in check_signatures(handle.read())] == [True]
+        numbers.append(int(signed.number.split("/")[0].removeprefix("LAP-")))
+    assert numbers == list(range(1, KILLS + 1))  # one number each, none lost, none repeated
+    assert DocumentRegister.objects.get(office=documents[0].office, prefix="LAP").last_number == KILLS
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from napiter.celery import app as celery_app
 
@@ -101,6 +102,9 @@ def celery_publishing_to(url: str) -> Iterator[None]:
         celery_app.pool.force_close_all()
         celery_app.conf.broker_url = to
         celery_app._after_fork()  # drops the cached connection and producer pools
+        # kombu keeps producer pools in a process-wide registry keyed by broker; the one for `previous` would
+        # still hold the connection pool closed above, and the next test to publish would fail on it.
+        kombu_pools.reset()
 
     switch(url)
     try:

@@ -3,18 +3,29 @@ in-scope user, an out-of-scope user and an anonymous visitor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 
+from cases.models import Person
 from napiter.accounts import roles
 from napiter.routes import PUBLIC, ROUTES, SELF_GUARDED_NAMESPACES, SIGNED_IN, Route
 from sinergi.models import Ministry
 from tests.assessments.factories import demo_instrument_for_matrix, draft_assessment_for_matrix
-from tests.assistance.factories import ProgrammeFactory, grant_for_matrix
+from tests.assistance.factories import ProgrammeFactory, grant_for_matrix, monitoring_photo_for_matrix
+from tests.dashboards.factories import periodic_report_for_matrix
 from tests.documents.factories import signed_case_report_for_matrix, verification_code_for_matrix
-from tests.factories import CaseFactory, PersonFactory
-from tests.sinergi.factories import agreement_for_matrix, submitted_plan_for_matrix
+from tests.factories import CaseFactory, PersonFactory, person_photo_for_matrix, visit_photo_for_matrix
+from tests.privacy.factories import (
+    breach_for_matrix,
+    data_category_for_matrix,
+    legal_hold_for_matrix,
+    subject_request_for_matrix,
+)
+from tests.sinergi.factories import addendum_for_matrix, agreement_for_matrix, submitted_plan_for_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +79,7 @@ USER_FOR_ROLE = {
     roles.ASESOR: "asesor",
     roles.PERENCANA: "kemenag_perencana",
     roles.AUDITOR: "auditor",
+    roles.DPO: "dpo",
 }
 # Same role, other territory: sees the route, not the Banten record.
 OUT_OF_SCOPE_FOR_ROLE = {roles.PENDAMPING: "kaltim_pendamping"}
@@ -91,7 +103,7 @@ def _app_routes() -> list[Route]:
 
 # One record of each kind a route can name, all belonging to the Banten person "Subjek Matriks". A new kind
 # of subject adds its factory here.
-SUBJECT_FACTORIES = {
+SUBJECT_FACTORIES: dict[str, Callable[[Person], Any]] = {
     "person": lambda person: person,
     "case": lambda person: CaseFactory(person=person),
     "region": lambda person: person.domicile_region,
@@ -102,9 +114,20 @@ SUBJECT_FACTORIES = {
     "assessment": draft_assessment_for_matrix,
     "action_plan": lambda person: submitted_plan_for_matrix(region=person.domicile_region),
     "agreement": lambda person: agreement_for_matrix(),
+    "addendum": lambda person: addendum_for_matrix(),  # after "agreement": a proposed change to its plan
     "ministry": lambda person: Ministry.objects.get(code="kemenag"),
     "programme": lambda person: ProgrammeFactory(),
     "grant": grant_for_matrix,
+    "periodic_report": periodic_report_for_matrix,
+    "subject_request": subject_request_for_matrix,
+    "legal_hold": legal_hold_for_matrix,
+    "breach": breach_for_matrix,
+    "data_category": data_category_for_matrix,
+    "person_photo": person_photo_for_matrix,
+    "grant_photo": lambda person: person.grants.get(),  # the "grant" subject, which has its photo and signature
+    "grant_signature": lambda person: person.grants.get(),
+    "monitoring_photo": monitoring_photo_for_matrix,
+    "visit_photo": visit_photo_for_matrix,
 }
 
 
@@ -118,18 +141,59 @@ def _household_of(person):
 
 SUBJECT_URL_KWARG = {"region": "code", "verification": "code"}
 # Reference data is the same for everyone; these subjects belong to a person and follow the person's scope.
-SCOPED_SUBJECTS = {"person", "case", "household", "document", "action_plan", "agreement", "assessment", "grant"}
+SCOPED_SUBJECTS = {
+    "person", "case", "household", "document", "action_plan", "agreement", "assessment", "grant", "person_photo",
+    "visit_photo", "grant_photo", "grant_signature", "monitoring_photo", "addendum", "subject_request",
+    "periodic_report",
+}  # fmt: skip
 # Routes a role may reach where the service itself refuses the action with 403 (the API's promise for a
 # K/L planner approving or returning their own plan).
-REFUSED_BY_SERVICE = {("action-plan-approve", roles.PERENCANA), ("action-plan-return", roles.PERENCANA)}
+REFUSED_BY_SERVICE = {
+    ("action-plan-approve", roles.PERENCANA), ("action-plan-return", roles.PERENCANA),
+    ("addendum-approve", roles.PERENCANA), ("addendum-return", roles.PERENCANA),
+}  # fmt: skip
 # Roles let through document routes for the sinergi kinds, to whom a person's document stays out of scope.
 NEVER_SEES_PEOPLE = {roles.PERENCANA}
 
 
+# Subjects whose factory builds on another subject of the same person.
+SUBJECT_NEEDS = {
+    "verification": "document",
+    "addendum": "agreement",
+    "grant_photo": "grant",
+    "grant_signature": "grant",
+    "monitoring_photo": "grant",
+}
+
+
+class Subjects(dict[str, Any]):
+    """The records of one person, each made the first time it is asked for (after what it builds on): a test
+    of one route pays only for the record that route names."""
+
+    def __init__(self, person: Person) -> None:
+        super().__init__(person=person)
+        self.person = person
+
+    def __missing__(self, kind: str) -> Any:
+        needed = SUBJECT_NEEDS.get(kind)
+        if needed is not None:
+            self[needed]  # made first: this kind's factory reads it from the database
+        made = SUBJECT_FACTORIES[kind](self.person)
+        self[kind] = made
+        return made
+
+
 @pytest.fixture
-def subject(base_data):
-    person = PersonFactory(full_name="Subjek Matriks")
-    return {kind: make(person) for kind, make in SUBJECT_FACTORIES.items()}
+def subject(base_data) -> Subjects:
+    return Subjects(PersonFactory.create(full_name="Subjek Matriks"))
+
+
+@pytest.fixture
+def every_subject(subject: Subjects) -> Subjects:
+    """Every kind of record of the matrix person: lists and exports have something to leak."""
+    for kind in SUBJECT_FACTORIES:
+        subject[kind]  # made on first access
+    return subject
 
 
 @pytest.mark.parametrize("route", _app_routes(), ids=lambda r: r.view_name)
@@ -159,7 +223,7 @@ def test_each_role(route: Route, role: str, cast, client_for, subject):
     else:
         # POST routes get an empty body: a validation answer, or the redirect back to the page the form sits
         # on, proves the user got through to the view.
-        expected = (200,) if "GET" in route.methods else (200, 302, 400)
+        expected = (200,) if "GET" in route.methods else (200, 302, 400, 409)
         assert response.status_code in expected, f"{role} on {route.view_name}: {response.status_code}"
         if response.status_code == 302:
             assert "/masuk/" not in response["Location"]
@@ -177,7 +241,7 @@ def test_out_of_scope_record_is_404(route: Route, role: str, cast, client_for, s
 
 
 @pytest.mark.parametrize("view_name", ["cases:person-list", "person-list"])
-def test_out_of_scope_lists_do_not_show_the_record(view_name, cast, client_for, subject):
+def test_out_of_scope_lists_do_not_show_the_record(view_name, cast, client_for, every_subject):
     from django.urls import reverse
 
     response = client_for(cast.kaltim_pendamping).get(reverse(view_name))
@@ -202,3 +266,36 @@ def test_unregistered_route_fails_closed(cast, client_for, settings):
     response = client_for(cast.koordinator).get("/lupa/")
     assert response.status_code == 404
     assert b"rahasia" not in response.content
+
+
+def _text_of(response) -> str:
+    """The response as text; a spreadsheet export is unzipped so that its cells are searched too."""
+    import io
+    import zipfile
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return " ".join(archive.read(n).decode(errors="replace") for n in archive.namelist() if n.endswith(".xml"))
+    return body.decode(errors="replace")
+
+
+LIST_ROUTES = [r for r in _app_routes() if r.subject is None and "GET" in r.methods and r.allowed != PUBLIC]
+
+
+@pytest.mark.parametrize("route", LIST_ROUTES, ids=lambda r: r.view_name)
+@pytest.mark.parametrize("who", ["kaltim_pendamping", "kemenag_perencana"])
+def test_lists_searches_exports_and_dashboards_show_no_trace_of_an_out_of_scope_person(
+    route: Route, who: str, cast, client_for, every_subject
+):
+    """Every page or API answer without a record in its URL (lists, search, autocomplete, exports, dashboards,
+    document lists) shown to a user outside the Banten person's scope: no name, no NIK, in any format."""
+    from django.urls import reverse
+
+    person = every_subject.person
+    client = client_for(getattr(cast, who))
+    # Search for part of the name: a page may echo the query, never the person it would find.
+    response = client.get(reverse(route.view_name), {"q": "Subjek", "cari": "Subjek", "search": "Subjek"})
+    text = _text_of(response)
+    assert "Subjek Matriks" not in text, f"{who} saw the out-of-scope person via {route.view_name}"
+    assert person.nik not in text

@@ -13,7 +13,7 @@ from napiter.accounts.models import Office, User
 from napiter.accounts.security import demo_otp_device_upsert
 from napiter.documents.pki import DemoSigner, ensure_demo_pki
 from napiter.regions.models import Region
-from sinergi.models import ActionPlan, Agreement, Ministry, MinistryUnit, Official
+from sinergi.models import ActionPlan, Addendum, Agreement, Ministry, MinistryUnit, Official
 
 
 def kemenag() -> Ministry:
@@ -124,3 +124,41 @@ def agreement_for_matrix() -> Agreement:
     plan_submit(user=planner, plan_id=plan.pk)
     plan_approve(user=koordinator, plan_id=plan.pk)
     return agreement_create(user=koordinator, ministry_id=plan.ministry_id, year=2025)
+
+
+def addendum_for_matrix() -> Addendum:
+    """A proposed addendum to the plan of the matrix agreement (`agreement_for_matrix`, made before it)."""
+    from sinergi.services import PlanChange, addendum_propose
+
+    planner = User.objects.get(username="kl.kemenag.perencana")
+    plan = ActionPlan.objects.get(agreement__ministry__code="kemenag", agreement__year=2025)
+    return addendum_propose(
+        user=planner,
+        changes=[PlanChange(plan_id=plan.pk, changes={"budget": plan.budget + 10_000_000}, reason="Harga naik.")],
+    )
+
+
+def agreed_plans(*, titles: tuple[str, ...] = ("Pembinaan moderasi beragama",), **overrides: Any) -> list[ActionPlan]:
+    """Kemenag plans submitted, approved and put into their agreement (its document requested, not rendered)."""
+    from sinergi.services import agreement_create, plan_approve, plan_create, plan_submit
+
+    signing_officials()
+    planner = User.objects.get(username="kl.kemenag.perencana")
+    koordinator = User.objects.get(username="bnpt.koordinator")
+    plans = []
+    for title in titles:
+        plan = plan_create(user=planner, data=plan_data(title=title, **overrides))
+        plan_submit(user=planner, plan_id=plan.pk)
+        plans.append(plan_approve(user=koordinator, plan_id=plan.pk))
+    agreement_create(user=koordinator, ministry_id=plans[0].ministry_id, year=plans[0].year)
+    return [ActionPlan.objects.get(pk=p.pk) for p in plans]
+
+
+def sign_document(document_id: int) -> None:
+    """Render a sinergi document and have both officials sign it, in order, for real."""
+    from napiter.documents.services import document_render, document_sign
+
+    eselon, kepala = signing_officials()
+    document_render(document_id=document_id)
+    for official in (eselon, kepala):
+        document_sign(user=official.user, document_id=document_id)

@@ -5,7 +5,7 @@ import pytest
 from napiter.documents.models import Document
 from napiter.documents.signing import check_signatures
 from sinergi.demo import FOCUS_PROVINCES, seed_sinergi
-from sinergi.models import ActionPlan, Agreement
+from sinergi.models import ActionPlan, ActionPlanEvent, Addendum, Agreement
 from sinergi.services import realisation_overdue
 
 pytestmark = pytest.mark.django_db
@@ -29,4 +29,14 @@ def test_seed_sinergi_covers_every_state_and_both_agreements(cast, demo_pki):
     assert waiting.document.status == Document.Status.AWAITING_SIGNATURE
     assert waiting.document.signatures.get(signed_at__isnull=True).signer.username == "bnpt.kepala"
     assert realisation_overdue(plan=signed.plans.first()) != []
+    addendum = signed.addenda.get()
+    assert addendum.status == Addendum.Status.APPLIED
+    assert addendum.document is not None
+    assert addendum.document.status == Document.Status.SIGNED
+    with addendum.document.file.open("rb") as handle:
+        assert [c.bottom_line for c in check_signatures(handle.read())] == [True, True]
+    amended = ActionPlan.objects.filter(events__action=ActionPlanEvent.Action.AMENDED)
+    assert amended.count() == 2
+    assert set(amended.values_list("status", flat=True)) == {ActionPlan.Status.AGREED}
     assert seed_sinergi() == 0  # idempotent
+    assert Addendum.objects.count() == 1

@@ -60,10 +60,10 @@ def test_one_bad_row_rejects_the_file_with_row_report(cast):
     )
     with pytest.raises(PlansImportRejected) as rejected:
         plans_import(user=cast.kemenag_perencana, file=file, size=file.getbuffer().nbytes)
-    assert [r.row for r in rejected.value.rows] == [3, 4, 5]
-    assert "kegiatan fisik" in " ".join(rejected.value.rows[0].messages)
-    assert "provinsi lokasi" in " ".join(rejected.value.rows[1].messages)
-    assert "Unit" in " ".join(rejected.value.rows[2].messages)
+    assert [r.line for r in rejected.value.rows] == [3, 4, 5]
+    assert "kegiatan fisik" in " ".join(rejected.value.rows[0].reasons)
+    assert "provinsi lokasi" in " ".join(rejected.value.rows[1].reasons)
+    assert "Unit" in " ".join(rejected.value.rows[2].reasons)
     assert not ActionPlan.objects.exists()
 
 
@@ -83,3 +83,67 @@ def test_import_page_shows_row_report(cast, client_for):
     assert response.status_code == 400
     assert 'data-row="3"' in response.content.decode()
     assert not ActionPlan.objects.exists()
+
+
+def _rejected_upload(client):
+    from django.urls import reverse
+
+    file = _xlsx(_row("Baik"), _row("Sumur salah jenis", category="Sumur bor"), _row("Luar lokasi", regency="64.01"))
+    file.name = "rencana.xlsx"
+    response = client.post(reverse("sinergi:plan-import"), {"file": file})
+    assert response.status_code == 400
+    return response
+
+
+def test_rejected_import_offers_the_report_of_refused_rows(cast, client_for):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from napiter.spreadsheets import XLSX_CONTENT_TYPE
+
+    client = client_for(cast.kemenag_perencana)
+    response = _rejected_upload(client)
+    page = response.content.decode()
+    assert reverse("sinergi:plan-import-report") in page
+    assert "Sumur salah jenis" in page
+    report = client.post(reverse("sinergi:plan-import-report"), {"laporan": response.context["report_token"]})
+    assert report.status_code == 200
+    assert report["Content-Type"] == XLSX_CONTENT_TYPE
+    assert "laporan-penolakan-impor-rencana-aksi.xlsx" in report["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(report.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("Baris", "Judul rencana aksi", "Alasan penolakan")
+    assert [r[:2] for r in rows[1:]] == [(3, "Sumur salah jenis"), (4, "Luar lokasi")]
+    assert "kegiatan fisik" in rows[1][2]
+    assert "provinsi lokasi" in rows[2][2]
+    assert not ActionPlan.objects.exists()
+
+
+def test_report_of_another_user_is_refused(cast, client_for):
+    from django.urls import reverse
+
+    from napiter.accounts.services import user_upsert
+
+    token = _rejected_upload(client_for(cast.kemenag_perencana)).context["report_token"]
+    colleague = user_upsert(
+        username="kl.kemenag.perencana2", office=cast.kemenag_perencana.office, role="perencana", password="x-uji-123"
+    )
+    response = client_for(colleague).post(reverse("sinergi:plan-import-report"), {"laporan": token})
+    assert response.status_code == 400
+    assert "tidak valid atau sudah kedaluwarsa" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    forged = client_for(cast.kemenag_perencana).post(reverse("sinergi:plan-import-report"), {"laporan": token + "x"})
+    assert forged.status_code == 400
+
+
+def test_people_import_token_is_no_plans_import_token(cast, client_for):
+    """The two imports sign their reports under different names: one's token never opens the other's."""
+    from django.urls import reverse
+
+    from cases.spreadsheets import import_report_token
+    from napiter.spreadsheets import RowRejection
+
+    token = import_report_token(
+        user=cast.kemenag_perencana, rejections=[RowRejection(line=2, name="X", reasons=("alasan",))]
+    )
+    response = client_for(cast.kemenag_perencana).post(reverse("sinergi:plan-import-report"), {"laporan": token})
+    assert response.status_code == 400

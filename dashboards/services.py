@@ -1,0 +1,173 @@
+"""Writes of the dashboards app: periodic reports, from scheduled draft to the signed document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+
+from assessments.models import Assessment
+from assessments.selectors import reviews_overdue
+from cases.workflows import DueItem, due_items_for
+from dashboards.charts import bar_chart_svg
+from dashboards.models import PeriodicReport
+from dashboards.periods import MONTHLY, QUARTERLY, YEARLY, period_of, previous_period
+from dashboards.selectors import (
+    GRANT_STAGE_LABELS,
+    STAGES,
+    dashboard_for,
+    is_office_supervisor,
+    report_get_for_user,
+    sees_assessments,
+)
+from napiter.accounts import roles
+from napiter.accounts.access import NATIONAL_PERSON_AGENCIES
+from napiter.accounts.models import Agency, Office, User
+from napiter.documents.models import Document
+
+REGIONAL_AGENCIES = (Agency.Kind.DINSOS_PROVINCE, Agency.Kind.DINSOS_REGENCY)
+NARRATIVE_MAX_LENGTH = 4000
+
+
+def report_offices(kind: str) -> QuerySet[Office]:
+    """Who reports on schedule: each regional Dinas Sosial monthly and quarterly, each national BNPT and
+    Kemensos office yearly; only offices with an active supervisor, who signs."""
+    has_supervisor = Exists(User.objects.filter(office=OuterRef("pk"), is_active=True, groups__name=roles.SUPERVISOR))
+    offices = Office.objects.filter(has_supervisor).order_by("pk")
+    if kind == YEARLY:
+        return offices.filter(jurisdiction=Office.Jurisdiction.NATIONAL, agency__kind__in=NATIONAL_PERSON_AGENCIES)
+    return offices.filter(agency__kind__in=REGIONAL_AGENCIES).exclude(jurisdiction=Office.Jurisdiction.NATIONAL)
+
+
+@transaction.atomic
+def periodic_reports_generate(*, today: dt.date) -> int:
+    """Create the drafts of the last complete month, quarter and year, once per office and period: run
+    again, it creates nothing (the unique constraint makes concurrent runs safe too). Returns how many."""
+    before = PeriodicReport.objects.count()
+    for kind in (MONTHLY, QUARTERLY, YEARLY):
+        period = previous_period(kind, today)
+        PeriodicReport.objects.bulk_create(
+            [
+                PeriodicReport(office=office, kind=kind, period_start=period.start, period_end=period.end)
+                for office in report_offices(kind)
+            ],
+            ignore_conflicts=True,
+        )
+    return PeriodicReport.objects.count() - before
+
+
+def _supervisor_office(user: User) -> Office:
+    office = user.office
+    if office is None or roles.SUPERVISOR not in user.role_names():
+        raise PermissionDenied("Laporan periodik disusun oleh supervisor kantor.")
+    return office
+
+
+@transaction.atomic
+def periodic_report_create(*, user: User, kind: str, day: dt.date, today: dt.date) -> PeriodicReport:
+    """The office's report for the period of `kind` containing `day`, created on demand if there is none yet."""
+    office = _supervisor_office(user)
+    if kind not in PeriodicReport.Kind.values:
+        raise ValidationError({"kind": "Pilih jenis periode: bulanan, triwulanan atau tahunan."})
+    period = period_of(kind, day)
+    if period.start > today:
+        raise ValidationError({"day": "Periode laporan belum dimulai."})
+    report, _created = PeriodicReport.objects.get_or_create(
+        office=office, kind=kind, period_start=period.start, defaults={"period_end": period.end, "updated_by": user}
+    )
+    return report
+
+
+def _draft_for_update(user: User, report_id: int | str) -> PeriodicReport:
+    report = report_get_for_user(user, report_id, for_update=True)
+    if not is_office_supervisor(user, report.office):
+        raise PermissionDenied(f"Laporan ini disusun oleh supervisor {report.office.name}.")
+    if not report.is_draft:
+        raise ValidationError("Laporan ini sudah diajukan untuk ditandatangani dan tidak dapat diubah lagi.")
+    return report
+
+
+@transaction.atomic
+def periodic_report_update(
+    *, user: User, report_id: int | str, summary: str, obstacles: str, follow_up: str
+) -> PeriodicReport:
+    report = _draft_for_update(user, report_id)
+    texts = {"summary": summary.strip(), "obstacles": obstacles.strip(), "follow_up": follow_up.strip()}
+    too_long = {
+        k: f"Paling panjang {NARRATIVE_MAX_LENGTH} karakter." for k, v in texts.items() if len(v) > NARRATIVE_MAX_LENGTH
+    }
+    if too_long:
+        raise ValidationError(too_long)
+    for name, value in texts.items():
+        setattr(report, name, value)
+    report.updated_by = user
+    report.full_clean()
+    report.save(update_fields=[*texts, "updated_by", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def periodic_report_request_signing(*, user: User, report_id: int | str) -> Document:
+    """Freeze the draft and ask for its document, which the supervisor then signs. The narrative summary is
+    required: a report goes upward with the office's own account of the period."""
+    from napiter.documents.services import document_request
+
+    report = _draft_for_update(user, report_id)
+    if not report.summary:
+        raise ValidationError({"summary": "Isi ringkasan pelaksanaan sebelum mengajukan laporan untuk ditandatangani."})
+    document = document_request(user=user, kind="laporan_periodik", subject_id=report.pk)
+    report.document = document
+    report.status = PeriodicReport.Status.REQUESTED
+    report.updated_by = user
+    report.full_clean()
+    report.save(update_fields=["document", "status", "updated_by", "updated_at"])
+    return document
+
+
+def report_overdue_items(user: User, *, today: dt.date) -> tuple[list[DueItem], list[Assessment]]:
+    """The office's overdue visits and reviews (the supervisor's due list), and overdue reassessments."""
+    cases = [item for item in due_items_for(user, today=today) if item.overdue]
+    assessments = list(reviews_overdue(user, today=today)) if sees_assessments(user) else []
+    return cases, assessments
+
+
+def report_context(*, report: PeriodicReport, user: User, on: dt.datetime) -> dict[str, Any]:
+    """What the report's template shows: the measures within the requester's scope for the period, as of
+    the request, with charts drawn as SVG."""
+    from django.utils import timezone
+
+    today = timezone.localdate(on)
+    board = dashboard_for(user, period=report.period, today=today)
+    overdue_cases, overdue_assessments = report_overdue_items(user, today=today)
+    charts = {}
+    stage_labels = dict(STAGES)
+    if board.people is not None:
+        charts["people"] = bar_chart_svg(
+            [r.label for r in board.people], [r.total for r in board.people], title="Orang per kategori"
+        )
+        charts["stages"] = bar_chart_svg(
+            [stage_labels[code] for code, _ in board.stage_totals],
+            [n for _, n in board.stage_totals],
+            title="Orang per tahap kasus",
+        )
+    if board.grants is not None:
+        charts["grants"] = bar_chart_svg(
+            list(GRANT_STAGE_LABELS.values()), [board.grants[k] for k in GRANT_STAGE_LABELS], title="Tahapan bantuan"
+        )
+    if board.plans:
+        charts["plans"] = bar_chart_svg(
+            [r.label for r in board.plans], [r.plans for r in board.plans], title="Rencana aksi per status"
+        )
+    return {
+        "report": report,
+        "board": board,
+        "stages": STAGES,
+        "grant_labels": GRANT_STAGE_LABELS,
+        "charts": charts,
+        "overdue_cases": overdue_cases,
+        "overdue_assessments": overdue_assessments,
+        "as_of": today,
+    }

@@ -1,0 +1,5 @@
+import sys
+
+from napiter.scale.bench import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""Two supervisors act on the same record at the same moment: one succeeds, the other is told clearly that
+someone was first (409 in the API), and the record moves exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connections
+from django.urls import reverse
+
+from assistance.models import Grant, GrantEvent
+from napiter.accounts import roles
+from napiter.accounts.services import user_upsert
+from tests.assistance.factories import kabid, verified_grant
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _at_once(calls):
+    """Run the calls in threads released together; return their results in order."""
+    results: list[object] = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(n):
+        try:
+            start.wait()
+            results[n] = calls[n]()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_supervisors_approving_one_grant_at_once(base_data, client_for):
+    grant = verified_grant()
+    second = user_upsert(
+        username="dinsos.banten.kasi", office=kabid().office, role=roles.SUPERVISOR, password="uji-rahasia-2026",
+        first_name="Rina", last_name="Kasi",
+    )  # fmt: skip
+    url = reverse("grant-approve", args=[grant.pk])
+    body = {"decree_number": "SK-460/099/DINSOS", "decree_date": dt.date.today().isoformat()}
+    clients = [client_for(kabid()), client_for(second)]
+
+    responses = _at_once([lambda c=c: c.post(url, body, content_type="application/json") for c in clients])
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 409], [r.content for r in responses]
+    loser = next(r for r in responses if r.status_code == 409)
+    assert "tidak dapat ditetapkan" in loser.json()["detail"]
+    grant.refresh_from_db()
+    assert grant.status == Grant.Status.APPROVED
+    assert GrantEvent.objects.filter(grant=grant, to_status=Grant.Status.APPROVED).count() == 1

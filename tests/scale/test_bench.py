@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from napiter.scale import benchmarks  # noqa: F401 - registers the benchmarks
+from napiter.scale.bench import REGISTRY, Row, percentile, table
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 95) == 95.0
+    assert percentile(values, 50) == 50.0
+    assert percentile([3.0], 95) == 3.0
+
+
+def test_table_shows_misses_errors_and_notes() -> None:
+    rows = [
+        Row("fast", "p95 < 100 ms", 12.0, 40.0, 7, 150.0, "admin p95 400 ms (10.0x)", True),
+        Row("slow", "p95 < 100 ms", 90.0, 140.0, 7, 150.0, "", False, note="page 40 costs more"),
+        Row("broken", "p95 < 1 s", None, None, None, None, "", False, error="RuntimeError: no server"),
+    ]
+    text = table(rows)
+    lines = text.splitlines()
+    assert lines[0].split("|")[1].strip() == "benchmark"
+    assert "| fast " in lines[2]
+    assert "| yes " in lines[2]
+    assert "40 ms" in lines[2]
+    assert "| no " in lines[3]
+    assert "| ERROR " in lines[4]
+    assert "- slow: page 40 costs more" in text
+    assert "- broken: RuntimeError: no server" in text
+
+
+def test_bench_smoke_writes_a_row_for_every_benchmark(tmp_path: Path) -> None:
+    """The whole `make bench-smoke` path at a tiny scale: own servers, seed, every benchmark, JSON."""
+    out = tmp_path / "latest.json"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "NAPITER_VAR_DIR"}}
+    done = subprocess.run(
+        [sys.executable, "-m", "napiter.scale", "--people", "200", "--runs", "2", "--load-seconds", "15",
+         "--load-users", "2", "--var-dir", str(tmp_path / "data"), "--json", str(out)],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    report = json.loads(out.read_text())
+    rows = {row["name"]: row for row in report["rows"]}
+    assert list(rows) == ["seed_scale 200", *REGISTRY]
+    for name in REGISTRY:
+        row = rows[name]
+        if row["error"].startswith("missing:"):
+            continue  # a benchmark whose app is not installed is reported as missing, not run
+        assert not row["error"], (name, row["error"])
+        assert row["p95_ms"] is not None, name
+        assert row["p95_ms"] > 0, name
+        assert isinstance(row["ok"], bool)
+    assert report["people"] == 200
+    assert report["machine"]
+    assert "| person_list_scoped " in done.stdout
