@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from napiter.accounts.models import User
+from napiter.errors import StateConflict
 from sinergi.models import (
     ActionPlan,
     ActionPlanEvent,
@@ -143,7 +144,7 @@ def _check_reviewable(plan: ActionPlan) -> None:
     if plan.is_frozen:
         raise ValidationError(FROZEN_MESSAGE)
     if plan.status != ActionPlan.Status.SUBMITTED:
-        raise ValidationError(
+        raise StateConflict(
             f"Rencana aksi berstatus {plan.get_status_display().lower()}; hanya rencana yang diajukan yang dapat "
             "ditelaah."
         )

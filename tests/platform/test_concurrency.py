@@ -1,4 +1,4 @@
-"""Two supervisors act on the same record at the same moment: one succeeds, the other is told clearly that
+"""Two supervisors (or coordinators) act on the same record at the same moment: one succeeds, the other is told clearly that
 someone was first (409 in the API), and the record moves exactly once."""
 
 from __future__ import annotations
@@ -57,3 +57,27 @@ def test_two_supervisors_approving_one_grant_at_once(base_data, client_for):
     grant.refresh_from_db()
     assert grant.status == Grant.Status.APPROVED
     assert GrantEvent.objects.filter(grant=grant, to_status=Grant.Status.APPROVED).count() == 1
+
+
+def test_two_coordinators_approving_one_plan_at_once(base_data, cast, client_for):
+    from napiter.regions.models import Region
+    from sinergi.models import ActionPlan, ActionPlanEvent
+    from tests.sinergi.factories import submitted_plan_for_matrix
+
+    plan = submitted_plan_for_matrix(region=Region.objects.get(code="36"))
+    second = user_upsert(
+        username="bnpt.koordinator2", office=cast.koordinator.office, role=roles.KOORDINATOR,
+        password="uji-rahasia-2026", first_name="Dewi", last_name="Koordinator",
+    )  # fmt: skip
+    url = reverse("action-plan-approve", args=[plan.pk])
+    clients = [client_for(cast.koordinator), client_for(second)]
+
+    responses = _at_once([lambda c=c: c.post(url, {"comment": ""}, content_type="application/json") for c in clients])
+
+    assert sorted(r.status_code for r in responses) == [200, 409], [r.content for r in responses]
+    loser = next(r for r in responses if r.status_code == 409)
+    assert "hanya rencana yang diajukan yang dapat ditelaah" in loser.json()["detail"]
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.APPROVED
+    assert ActionPlanEvent.objects.filter(plan=plan, action=ActionPlanEvent.Action.APPROVED).count() == 1
+
