@@ -1,5 +1,5 @@
-"""Two supervisors (or coordinators) act on the same record at the same moment: one succeeds, the other is told clearly that
-someone was first (409 in the API), and the record moves exactly once."""
+"""Two supervisors (or coordinators) act on the same record at the same moment: one succeeds, the other is
+told clearly that someone was first (409 in the API), and the record moves exactly once."""
 
 from __future__ import annotations
 
@@ -80,4 +80,3 @@ def test_two_coordinators_approving_one_plan_at_once(base_data, cast, client_for
     plan.refresh_from_db()
     assert plan.status == ActionPlan.Status.APPROVED
     assert ActionPlanEvent.objects.filter(plan=plan, action=ActionPlanEvent.Action.APPROVED).count() == 1
-
