@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -56,6 +57,17 @@ def _user(request: HttpRequest) -> User:
 def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _post_action(request: HttpRequest, run: Callable[[], object], done: str, back: HttpResponse) -> HttpResponse:
+    """One posted transition: the service's refusal or the success as a message, then back to the page."""
+    try:
+        run()
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, done)
+    return back
 
 
 @login_required
@@ -209,35 +221,28 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        plan_submit(user=_user(request), plan_id=pk)
-        messages.success(request, _("Rencana aksi diajukan ke BNPT."))
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return redirect("sinergi:plan-detail", pk=pk)
+    return _post_action(
+        request, lambda: plan_submit(user=_user(request), plan_id=pk), _("Rencana aksi diajukan ke BNPT."),
+        redirect("sinergi:plan-detail", pk=pk),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def plan_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        plan_approve(user=_user(request), plan_id=pk, comment=request.POST.get("comment", ""))
-        messages.success(request, _("Rencana aksi disetujui."))
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return redirect("sinergi:plan-detail", pk=pk)
+    return _post_action(
+        request, lambda: plan_approve(user=_user(request), plan_id=pk, comment=request.POST.get("comment", "")),
+        _("Rencana aksi disetujui."), redirect("sinergi:plan-detail", pk=pk),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def plan_return_view(request: HttpRequest, pk: int) -> HttpResponse:
-    form = ReturnForm(request.POST)
-    try:
-        plan_return(user=_user(request), plan_id=pk, comment=form.data.get("comment", ""))
-        messages.success(request, _("Rencana aksi dikembalikan dengan catatan."))
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return redirect("sinergi:plan-detail", pk=pk)
+    return _post_action(
+        request, lambda: plan_return(user=_user(request), plan_id=pk, comment=request.POST.get("comment", "")),
+        _("Rencana aksi dikembalikan dengan catatan."), redirect("sinergi:plan-detail", pk=pk),
+    )  # fmt: skip
 
 
 @login_required
@@ -382,23 +387,22 @@ def addendum_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def addendum_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        addendum_approve(user=_user(request), addendum_id=pk, comment=request.POST.get("comment", ""))
-        messages.success(request, _("Adendum disetujui; berita acara adendum dikirim untuk ditandatangani."))
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return redirect("sinergi:addendum-detail", pk=pk)
+    return _post_action(
+        request,
+        lambda: addendum_approve(user=_user(request), addendum_id=pk, comment=request.POST.get("comment", "")),
+        _("Adendum disetujui; berita acara adendum dikirim untuk ditandatangani."),
+        redirect("sinergi:addendum-detail", pk=pk),
+    )
 
 
 @login_required
 @require_POST
 def addendum_return_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        addendum_return(user=_user(request), addendum_id=pk, comment=request.POST.get("comment", ""))
-        messages.success(request, _("Adendum dikembalikan dengan catatan."))
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return redirect("sinergi:addendum-detail", pk=pk)
+    return _post_action(
+        request,
+        lambda: addendum_return(user=_user(request), addendum_id=pk, comment=request.POST.get("comment", "")),
+        _("Adendum dikembalikan dengan catatan."), redirect("sinergi:addendum-detail", pk=pk),
+    )  # fmt: skip
 
 
 @login_required

@@ -132,11 +132,11 @@ def process_tree(pid: int) -> list[int]:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
         found.append(current)
-        todo.extend(children.get(current, []))
+        pending.extend(children.get(current, []))
     return found
 
 
