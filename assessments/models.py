@@ -238,7 +238,17 @@ class Assessment(models.Model):
         verbose_name_plural = "asesmen"
         ordering = ["-assessed_on", "-id"]
         permissions = [("view_item_scores", "Dapat melihat skor per butir asesmen")]
-        indexes = [models.Index(fields=["person", "status", "assessed_on"], name="assessment_person_status")]
+        indexes = [
+            models.Index(fields=["person", "status", "assessed_on"], name="assessment_person_status"),
+            # Each person's submitted primary assessments newest first, with what the dashboards count of the
+            # current one: read in order without touching the table (selectors.current_level_counts).
+            models.Index(
+                fields=["person", "-assessed_on", "-id"],
+                include=["judged_band", "computed_band", "next_review_on"],
+                condition=models.Q(status="diajukan", second_opinion_of__isnull=True),
+                name="assessment_current",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Asesmen {self.person} {self.assessed_on}"

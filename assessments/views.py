@@ -17,6 +17,7 @@ from assessments.forms import MISSING, AssessmentFieldsForm, AssessmentStartForm
 from assessments.models import Assessment, Item
 from assessments.selectors import (
     assessment_get_for_user,
+    assessments_in_order,
     assessments_visible_to,
     can_view_item_scores,
     instrument_versions_in_use,
@@ -36,6 +37,7 @@ from assessments.services import (
 from cases.services import person_read
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
+from napiter.paging import page_window
 
 
 def _people_user(request: HttpRequest) -> User:
@@ -293,10 +295,16 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
         .filter(status=Assessment.Status.DRAFT, assessor=user)
         .select_related("person", "version__instrument")
     )
+    window = page_window(request, reviews_overdue(user, today=timezone.localdate()))
     return render(
         request,
         "assessments/due.html",
-        {"overdue": reviews_overdue(user, today=timezone.localdate()), "drafts": drafts},
+        {
+            "overdue": assessments_in_order(window.rows),
+            "page": window.page,
+            "has_next": window.has_next,
+            "drafts": drafts,
+        },
     )
 
 

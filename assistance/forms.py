@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import MONITORING_MONTHS, Grant, Programme
-from assistance.selectors import REACHED_STAGES
+from assistance.selectors import REACHED_STAGES, GrantFilters
 from assistance.services import ItemInput, VisitInput
 from napiter.forms import StyledFormMixin
 from napiter.uploads import ImageUploadField, clean_drawn_signature
@@ -135,8 +135,24 @@ class MonitoringForm(StyledFormMixin, forms.Form):
 
 
 class GrantFilterForm(forms.Form):
-    programme = forms.IntegerField(required=False)
-    status = forms.ChoiceField(required=False, choices=[("", "—"), *Grant.Status.choices])
-    region = forms.CharField(required=False, max_length=20)
-    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
-    reached = forms.ChoiceField(required=False, choices=[("", "—"), *[(s, s) for s in REACHED_STAGES]])
+    programme = forms.IntegerField(label=_("Program"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *Grant.Status.choices])
+    region = forms.CharField(label=_("Kode wilayah"), required=False, max_length=20)
+    year = forms.IntegerField(label=_("Tahun anggaran"), required=False, min_value=2000, max_value=2100)
+    reached = forms.ChoiceField(
+        label=_("Tahap tercapai"), required=False, choices=[("", "—"), *[(s, s) for s in REACHED_STAGES]]
+    )
+    registered_from = forms.DateField(label=_("Diusulkan sejak"), required=False)
+    registered_to = forms.DateField(label=_("Diusulkan sampai"), required=False)
+    delivered_from = forms.DateField(label=_("Disalurkan sejak"), required=False)
+    delivered_to = forms.DateField(label=_("Disalurkan sampai"), required=False)
+
+    def filters(self) -> GrantFilters:
+        """The valid filters, after `is_valid()`: a field with a bad value is left out (the list names it)."""
+        d = self.cleaned_data
+        return GrantFilters(
+            programme=d.get("programme"), status=d.get("status") or "", region=(d.get("region") or "").strip(),
+            year=d.get("year"), reached=d.get("reached") or "", registered_from=d.get("registered_from"),
+            registered_to=d.get("registered_to"), delivered_from=d.get("delivered_from"),
+            delivered_to=d.get("delivered_to"),
+        )  # fmt: skip

@@ -16,6 +16,10 @@ from napiter.accounts.models import Office, User
 from napiter.documents.kinds import DocumentKind, register
 from napiter.documents.models import Document
 
+# The largest boxes static/css/print.css gives the images (.recipient-signature, .handover-photo img), in mm.
+SIGNATURE_BOX_MM = (70, 28)
+PHOTO_BOX_MM = (120, 90)
+
 
 class GrantHandover(DocumentKind):
     code = "bast"
@@ -86,8 +90,8 @@ class GrantHandover(DocumentKind):
             "items": items,
             "total": total,
             "total_words": rupiah_in_words(total),
-            "recipient_signature": data_uri(grant.recipient_signature),
-            "delivery_photo": data_uri(grant.delivery_photo),
+            "recipient_signature": data_uri(grant.recipient_signature, print_box_mm=SIGNATURE_BOX_MM),
+            "delivery_photo": data_uri(grant.delivery_photo, print_box_mm=PHOTO_BOX_MM),
         }
 
 

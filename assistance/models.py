@@ -175,7 +175,12 @@ class Grant(models.Model):
                 condition=~models.Q(status__in=["ditolak", "dibatalkan"]) | ~models.Q(reason=""),
             ),
         ]
-        indexes = [models.Index(fields=["programme", "status"], name="grant_programme_status")]
+        indexes = [
+            models.Index(fields=["programme", "status"], name="grant_programme_status"),
+            # The grant list's date filters and the dashboard's grants registered and delivered in a period.
+            models.Index(fields=["created_at"], name="grant_created_at"),
+            models.Index(fields=["delivered_on"], name="grant_delivered_on"),
+        ]
 
     def __str__(self) -> str:
         return f"Bantuan #{self.pk} ({self.get_status_display()})"

@@ -55,6 +55,41 @@ class GrantFilters:
     region: str = ""
     year: int | None = None
     reached: str = ""  # one of REACHED_STAGES
+    # Registered (created) or delivered within these days, both ends included; either end may be open.
+    registered_from: dt.date | None = None
+    registered_to: dt.date | None = None
+    delivered_from: dt.date | None = None
+    delivered_to: dt.date | None = None
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def grant_registered_q(start: dt.date | None, end: dt.date | None) -> Q:
+    """Grants registered (proposed) on these days of the local calendar. A range on `created_at` itself, not
+    on its date, so that an index on the column serves it."""
+    q = Q()
+    if start is not None:
+        q &= Q(created_at__gte=_start_of(start))
+    if end is not None:
+        q &= Q(created_at__lt=_start_of(end + dt.timedelta(days=1)))
+    return q
+
+
+def grant_delivered_q(start: dt.date | None, end: dt.date | None) -> Q:
+    """Grants delivered on these days."""
+    q = Q()
+    if start is not None:
+        q &= Q(delivered_on__gte=start)
+    if end is not None:
+        q &= Q(delivered_on__lte=end)
+    return q
+
+
+def grant_amount_total(grants: QuerySet[Grant]) -> int:
+    """The money of `grants`, added up (the grant list shows it under its filters)."""
+    return int(grants.order_by().aggregate(total=Coalesce(Sum("amount"), 0))["total"])
 
 
 def grants_filter(grants: QuerySet[Grant], filters: GrantFilters) -> QuerySet[Grant]:
@@ -71,6 +106,10 @@ def grants_filter(grants: QuerySet[Grant], filters: GrantFilters) -> QuerySet[Gr
         grants = grants.filter(programme__fiscal_year=filters.year)
     if filters.reached in REACHED_STAGES:
         grants = grants.filter(grant_reached_q(filters.reached))
+    if filters.registered_from or filters.registered_to:
+        grants = grants.filter(grant_registered_q(filters.registered_from, filters.registered_to))
+    if filters.delivered_from or filters.delivered_to:
+        grants = grants.filter(grant_delivered_q(filters.delivered_from, filters.delivered_to))
     return grants
 
 

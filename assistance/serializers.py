@@ -66,6 +66,10 @@ class GrantFilterSerializer(serializers.Serializer[Any]):
         error_messages={"invalid": "Kode wilayah tidak sah; contoh: 36 atau 36.73."},
     )
     year = QueryIntegerField(required=False, min_value=1945, max_value=9999, help_text="Tahun anggaran")
+    registered_from = serializers.DateField(required=False, help_text="Diusulkan sejak (YYYY-MM-DD)")
+    registered_to = serializers.DateField(required=False, help_text="Diusulkan sampai (YYYY-MM-DD)")
+    delivered_from = serializers.DateField(required=False, help_text="Disalurkan sejak (YYYY-MM-DD)")
+    delivered_to = serializers.DateField(required=False, help_text="Disalurkan sampai (YYYY-MM-DD)")
 
 
 class GrantProposeSerializer(serializers.Serializer[Any]):

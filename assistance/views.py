@@ -20,6 +20,7 @@ from assistance.forms import DecreeForm, DeliveryForm, GrantFilterForm, GrantPro
 from assistance.models import Grant
 from assistance.selectors import (
     GrantFilters,
+    grant_amount_total,
     grant_get_for_user,
     grants_filter,
     grants_visible_to,
@@ -87,21 +88,22 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _filters(request: HttpRequest) -> GrantFilters:
+def _filter_form(request: HttpRequest) -> GrantFilterForm:
     form = GrantFilterForm(request.GET)
-    if not form.is_valid():
-        return GrantFilters()
-    d = form.cleaned_data
-    return GrantFilters(
-        programme=d["programme"], status=d["status"], region=d["region"].strip(), year=d["year"], reached=d["reached"]
-    )
+    form.is_valid()
+    return form
+
+
+def _filters(request: HttpRequest) -> GrantFilters:
+    return _filter_form(request).filters()
 
 
 @login_required
 @require_GET
 def grant_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    filters = _filters(request)
+    form = _filter_form(request)
+    filters = form.filters()
     grants = grants_filter(grants_visible_to(user), filters).order_by("-id")
     page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -110,6 +112,8 @@ def grant_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
+            "filter_form": form,
+            "amount_total": grant_amount_total(grants),
             "statuses": Grant.Status.choices,
             "programmes": programmes_visible_to(user),
             "query": request.GET.urlencode(),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
+from assessments.selectors import MOVEMENT_CHOICES
 from cases.models import Case, Person
 from cases.selectors import PersonFilters, people_search
+from cases.workflows import OVERDUE_CHOICES
 from napiter.regions.codes import is_region_code
 
 
@@ -22,6 +24,12 @@ class PersonFilterSet(django_filters.FilterSet):
     closed_from = django_filters.DateFilter(label="Kasus ditutup sejak", method="noop")
     closed_to = django_filters.DateFilter(label="Kasus ditutup sampai", method="noop")
     level = django_filters.CharFilter(label="Tingkat asesmen terakhir", method="noop")
+    perubahan = django_filters.ChoiceFilter(
+        label="Perubahan tingkat asesmen", choices=MOVEMENT_CHOICES, method="noop",
+        help_text="Tingkat asesmen terakhir dibanding asesmen sebelumnya.",
+    )  # fmt: skip
+    terbuka = django_filters.ChoiceFilter(label="Kasus", choices=[("1", "Punya kasus terbuka")], method="noop")
+    terlambat = django_filters.ChoiceFilter(label="Terlambat", choices=OVERDUE_CHOICES, method="noop")
 
     class Meta:
         model = Person
@@ -41,6 +49,7 @@ class PersonFilterSet(django_filters.FilterSet):
                 q=d.get("q") or "", category=d.get("category") or "", region=region, stage=d.get("stage") or "",
                 office=d.get("office"), caseworker=d.get("caseworker"), opened_from=d.get("opened_from"),
                 opened_to=d.get("opened_to"), closed_from=d.get("closed_from"), closed_to=d.get("closed_to"),
-                level=(d.get("level") or "").strip(),
+                level=(d.get("level") or "").strip(), open_case=d.get("terbuka") == "1",
+                overdue=d.get("terlambat") or "", movement=d.get("perubahan") or "",
             ),
         )  # fmt: skip

@@ -308,6 +308,8 @@ class Visit(models.Model):
         verbose_name = "kunjungan"
         verbose_name_plural = "kunjungan"
         ordering = ["-visited_on", "-id"]
+        # A case's latest visit, which the due list and the overdue counts read for every open case.
+        indexes = [models.Index(fields=["case", "-visited_on"], name="visit_case_latest")]
 
     def __str__(self) -> str:
         return f"Kunjungan {self.visited_on:%d-%m-%Y}"

@@ -4,7 +4,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
 from django.db.models.functions import Upper
 from django.http import Http404
 from django.utils import timezone
@@ -167,6 +180,10 @@ class PersonFilters:
     closed_from: dt.date | None = None
     closed_to: dt.date | None = None
     level: str = ""  # the label of the person's current assessment level
+    open_case: bool = False  # a case of the person is open
+    overdue: str = ""  # a case of the person is open and its visit or review overdue (cases.workflows.overdue_q)
+    movement: str = ""  # how the current assessment level moved (assessments.selectors.movement_q)
+    today: dt.date | None = None  # the day `overdue` is judged on; today when not given
 
 
 def people_search(people: PersonQuerySet, filters: PersonFilters) -> PersonQuerySet:
@@ -177,12 +194,24 @@ def people_search(people: PersonQuerySet, filters: PersonFilters) -> PersonQuery
     if digits.isdigit() and len(digits) == 16:
         people = people.filter(nik=digits)
     elif q:
+        # Names containing the words as typed come first, alphabetically; then the typo-tolerant matches, the
+        # most similar first. The exact test comes first in the filter and in the order, so PostgreSQL
+        # computes the trigram similarity only for names not containing the words: for a common name
+        # (two percent of a million people are called Nugroho) that halves the search.
         term = " ".join(q.split()).upper()
+        contains = Q(uname__contains=term)
         people = (
             people.alias(uname=Upper("full_name"))
-            .filter(Q(uname__trigram_word_similar=term) | Q(uname__contains=term))
-            .annotate(similarity=TrigramWordSimilarity(term, Upper("full_name")))
-            .order_by("-similarity", "full_name", "id")
+            .filter(contains | Q(uname__trigram_word_similar=term))
+            .alias(
+                contains_term=ExpressionWrapper(contains, output_field=BooleanField()),
+                similarity=SqlCase(
+                    When(contains, then=Value(None)),
+                    default=TrigramWordSimilarity(term, Upper("full_name")),
+                    output_field=FloatField(),
+                ),
+            )
+            .order_by("-contains_term", F("similarity").desc(nulls_last=True), "full_name", "id")
         )
     if filters.category:
         people = people.filter(category=filters.category)
@@ -203,17 +232,30 @@ def people_search(people: PersonQuerySet, filters: PersonFilters) -> PersonQuery
         )
         if value
     }
-    if case_filters:
-        people = people.filter(Exists(Case.objects.filter(person=OuterRef("pk"), **case_filters)))
-    if filters.level:
-        from assessments.models import Assessment
-        from assessments.selectors import current_assessments
+    # Every case condition holds for one and the same case of the person.
+    cases = Case.objects.filter(person=OuterRef("pk"), **case_filters)
+    if filters.open_case:
+        cases = cases.exclude(stage=Case.Stage.CLOSED)
+    if filters.overdue:
+        from cases.workflows import overdue_q, with_visit_base
 
-        # The level is the assessor's judgement where given, else the computed one (Assessment.level).
-        current = current_assessments(Assessment.objects.all()).filter(
-            Q(judged_band__label=filters.level) | Q(judged_band__isnull=True, computed_band__label=filters.level)
-        )
-        people = people.filter(pk__in=current.values("person_id"))
+        cases = with_visit_base(cases).filter(overdue_q(filters.overdue, filters.today or timezone.localdate()))
+    if case_filters or filters.open_case or filters.overdue:
+        people = people.filter(Exists(cases))
+    if filters.level or filters.movement:
+        from assessments.models import Assessment
+        from assessments.selectors import current_assessments, movement_q, with_level_movement
+
+        current = current_assessments(Assessment.objects.filter(person=OuterRef("pk")))
+        if filters.level:
+            # The level is the assessor's judgement where given, else the computed one (Assessment.level).
+            current = current.filter(
+                Q(judged_band__label=filters.level) | Q(judged_band__isnull=True, computed_band__label=filters.level)
+            )
+        if filters.movement:
+            people = people.filter(Exists(with_level_movement(current).filter(movement_q(filters.movement))))
+        else:
+            people = people.filter(Exists(current))
     return people
 
 

@@ -424,11 +424,12 @@ def _filter_summary(filters: PersonFilterSet) -> str:
     for name, value in filters.form.cleaned_data.items():
         if value in (None, ""):
             continue
-        text = str(value)
+        field = filters.form.fields[name]
+        text = str(dict(getattr(field, "choices", ())).get(value, value))
         digits = normalize_number(text)
         if name == "q" and digits.isdigit() and len(digits) == 16:
             text = mask_number(digits)  # a NIK searched for is not written out in clear either
-        parts.append(f"{filters.form.fields[name].label}: {text}")
+        parts.append(f"{field.label}: {text}")
     return "; ".join(parts) or "tanpa filter"
 
 

@@ -28,8 +28,11 @@ from cases.views import _case_context, _people_user
 from cases.workflows import (
     DUE_HORIZON_DAYS,
     VISIT_INTERVAL_DAYS,
-    due_items_for,
+    due_cases_for,
+    due_horizon,
+    due_items_of,
     due_list_whole_office,
+    due_rows,
     referral_complete,
     referral_create,
     referral_respond,
@@ -41,17 +44,21 @@ from cases.workflows import (
 )
 from napiter.accounts.models import User
 from napiter.forms import add_service_errors
+from napiter.paging import page_window
 
 
 @login_required
 def due_list(request: HttpRequest) -> HttpResponse:
     user = _people_user(request)
     today = timezone.localdate()
+    window = page_window(request, due_rows(due_cases_for(user), until=due_horizon(today)))
     return render(
         request,
         "cases/due_list.html",
         {
-            "items": due_items_for(user, today=today),
+            "items": due_items_of(window.rows, today=today),
+            "page": window.page,
+            "has_next": window.has_next,
             "inbox": workflow_inbox(user),
             "whole_office": due_list_whole_office(user),
             "today": today,

@@ -9,12 +9,13 @@ never shown together except through `incident_people`, which needs its own permi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -547,31 +548,67 @@ def due_by_q(day: dt.date) -> Q:
     return review_due_by_q(day) | visit_due_by_q(day)
 
 
-def due_items_for(user: User, *, today: dt.date | None = None) -> list[DueItem]:
-    """Open cases needing attention within DUE_HORIZON_DAYS, most urgent (most overdue) first.
+# What is overdue, as the person list's `terlambat` filter names it.
+OVERDUE_VISIT, OVERDUE_REVIEW = "kunjungan", "peninjauan"
+OVERDUE_CHOICES = [(OVERDUE_VISIT, "Kunjungan pemantauan terlambat"), (OVERDUE_REVIEW, "Peninjauan kasus terlambat")]
+
+
+def overdue_q(kind: str, today: dt.date) -> Q:
+    """Open cases (from `with_visit_base`) whose visit (`kunjungan`) or review (`peninjauan`) is overdue on
+    `today`: it fell due on or before yesterday, as the due list marks it. The dashboards count with it and
+    the person list filters with it, so a number and the list it links to agree."""
+    yesterday = today - dt.timedelta(days=1)
+    due = visit_due_by_q(yesterday) if kind == OVERDUE_VISIT else review_due_by_q(yesterday)
+    return ~Q(stage=Case.Stage.CLOSED) & due
+
+
+def due_rows(cases: QuerySet[Case], *, until: dt.date) -> QuerySet[Case, tuple[int, str, dt.date, str]]:
+    """The reviews and monitoring visits of `cases` (from `with_visit_base`) falling due on or before
+    `until`, most urgent first: rows of (case id, kind, due date), one per review and one per visit, built
+    and ordered in the database (a UNION of the two kinds) so a page is a LIMIT, however many cases an
+    office has. `due_items_of` turns a page of rows into DueItems.
 
     - a review is due on the case's `next_review_on`;
     - a monitoring visit is due VISIT_INTERVAL_DAYS after the latest visit, or after the case was opened
       if it has never been visited: a case with no visit in the last 90 days is overdue.
-    Both are listed once they are overdue or due within DUE_HORIZON_DAYS, among `due_cases_for(user)`.
-    One query.
     """
-    if user.office_id is None:
-        return []
+    base = cases.order_by()
+    reviews = base.filter(review_due_by_q(until)).annotate(
+        due_kind=Value(DueItem.REVIEW), due_on=F("next_review_on"), due_name=F("person__full_name")
+    )
+    visits = base.filter(visit_due_by_q(until)).annotate(
+        due_kind=Value(DueItem.VISIT),
+        due_on=Cast(F("visit_base") + dt.timedelta(days=VISIT_INTERVAL_DAYS), DateField()),
+        due_name=F("person__full_name"),
+    )
+    columns = ("pk", "due_kind", "due_on", "due_name")
+    return (
+        reviews.values_list(*columns)
+        .union(visits.values_list(*columns), all=True)
+        .order_by("due_on", "due_name", "pk", "due_kind")
+    )
+
+
+def due_items_of(rows: Iterable[tuple[int, str, dt.date, str]], *, today: dt.date) -> list[DueItem]:
+    """DueItems for rows of `due_rows`, in their order; the cases come in one query."""
+    rows = list(rows)
+    cases = with_visit_base(Case.objects.filter(pk__in={row[0] for row in rows})).select_related("person", "caseworker")
+    by_pk = {case.pk: case for case in cases}
+    return [
+        DueItem(by_pk[pk], kind, due_on, (due_on - today).days, getattr(by_pk[pk], "last_visit", None))
+        for pk, kind, due_on, _name in rows
+    ]
+
+
+def due_horizon(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=DUE_HORIZON_DAYS)
+
+
+def due_items_for(user: User, *, today: dt.date | None = None) -> list[DueItem]:
+    """Everything on the user's due list (`due_rows` of `due_cases_for`): overdue, or due within
+    DUE_HORIZON_DAYS. The page shows it a page at a time."""
     today = today or timezone.localdate()
-    horizon = today + dt.timedelta(days=DUE_HORIZON_DAYS)
-    cases = due_cases_for(user).filter(due_by_q(horizon)).select_related("person", "caseworker")
-    items: list[DueItem] = []
-    for case in cases:
-        last_visit: dt.date | None = getattr(case, "last_visit", None)  # annotated by with_visit_base
-        if case.next_review_on <= horizon:
-            items.append(
-                DueItem(case, DueItem.REVIEW, case.next_review_on, (case.next_review_on - today).days, last_visit)
-            )
-        visit_due = (last_visit or case.opened_on) + dt.timedelta(days=VISIT_INTERVAL_DAYS)
-        if visit_due <= horizon:
-            items.append(DueItem(case, DueItem.VISIT, visit_due, (visit_due - today).days, last_visit))
-    return sorted(items, key=lambda i: (i.due_on, i.case.person.full_name, i.case.pk, i.kind))
+    return due_items_of(due_rows(due_cases_for(user), until=due_horizon(today)), today=today)
 
 
 # --- incidents -----------------------------------------------------------------------------------------

@@ -41,8 +41,15 @@ def dashboard_workbook(board: Dashboard) -> bytes:
                 ["Orang dengan kasus baru dalam periode", board.cases["opened"]],
                 ["Orang dengan kasus ditutup dalam periode", board.cases["closed"]],
                 ["Orang dengan kasus terbuka", board.cases["open_now"]],
-                ["Kunjungan pemantauan terlambat", board.overdue["visits"]],
-                ["Peninjauan kasus terlambat", board.overdue["reviews"]],
+                # A due list counts its cases; other roles count the people (dashboards.selectors.overdue_counts).
+                [
+                    "Kunjungan pemantauan terlambat" if board.due_list_scope else "Orang dengan kunjungan terlambat",
+                    board.overdue["visits"],
+                ],
+                [
+                    "Peninjauan kasus terlambat" if board.due_list_scope else "Orang dengan peninjauan terlambat",
+                    board.overdue["reviews"],
+                ],
                 ["Asesmen ulang terlambat", board.overdue["assessments"]],
             ],
         )
@@ -87,9 +94,9 @@ def dashboard_workbook(board: Dashboard) -> bytes:
 
 
 PROVINCE_HEADERS = (
-    "Kode", "Provinsi", "Orang", "Kasus terbuka", "Kasus baru", "Kasus ditutup", "Kunjungan terlambat",
-    "Peninjauan terlambat", *GRANT_STAGE_LABELS.values(), "Anggaran ditetapkan (Rp)", "Anggaran disalurkan (Rp)",
-    "Rencana aksi", "Rencana disepakati", "Anggaran rencana (Rp)",
+    "Kode", "Provinsi", "Orang", "Kasus terbuka", "Kasus baru", "Kasus ditutup", "Orang dengan kunjungan terlambat",
+    "Orang dengan peninjauan terlambat", *GRANT_STAGE_LABELS.values(), "Anggaran ditetapkan (Rp)",
+    "Anggaran disalurkan (Rp)", "Rencana aksi", "Rencana disepakati", "Anggaran rencana (Rp)",
 )  # fmt: skip
 
 

@@ -8,20 +8,28 @@ the user's jurisdiction is never counted, not even in a total.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Left
 from django.http import Http404
+from django.utils import timezone
 
-from assessments.models import Assessment
-from assessments.selectors import assessments_visible_to, current_assessments, reviews_overdue
-from assistance.selectors import REACHED_STAGES, grant_measures, grants_visible_to
+from assessments.selectors import LevelCount, assessments_visible_to, current_level_counts
+from assistance.selectors import (
+    REACHED_STAGES,
+    grant_delivered_q,
+    grant_measures,
+    grant_registered_q,
+    grants_visible_to,
+)
 from cases.models import Case, Person
 from cases.selectors import cases_visible_to, people_visible_to
-from cases.workflows import due_cases_for, review_due_by_q, visit_due_by_q, with_visit_base
+from cases.workflows import OVERDUE_REVIEW, OVERDUE_VISIT, due_cases_for, overdue_q, with_visit_base
+from dashboards.cache import tile
 from dashboards.models import PeriodicReport
 from dashboards.periods import Period
 from napiter.accounts import roles
@@ -29,9 +37,10 @@ from napiter.accounts.access import person_jurisdiction, works_with_people
 from napiter.accounts.models import Office, User
 from napiter.regions.models import Region
 from napiter.routes import ROUTES
-from sinergi.models import ActionPlan, RealisationReport
-from sinergi.selectors import plans_visible_to
+from sinergi.models import ActionPlan
+from sinergi.selectors import plans_visible_to, realisation_totals
 
+T = TypeVar("T")
 STAGES = [(code, str(label)) for code, label in Case.Stage.choices]
 CATEGORIES = [(code, str(label)) for code, label in Person.Category.choices]
 GRANT_STAGE_LABELS = {
@@ -104,7 +113,8 @@ def case_flow(user: User, period: Period) -> dict[str, int]:
     return cases_visible_to(user).aggregate(
         opened=Count("person", filter=Q(opened_on__range=(period.start, period.end)), distinct=True),
         closed=Count("person", filter=Q(closed_on__range=(period.start, period.end)), distinct=True),
-        open_now=Count("person", filter=~Q(stage=Case.Stage.CLOSED), distinct=True),
+        # A person has at most one open case (`case_one_open_per_person`): no DISTINCT needed.
+        open_now=Count("pk", filter=~Q(stage=Case.Stage.CLOSED)),
     )
 
 
@@ -114,15 +124,22 @@ def _open_cases_answered_for(user: User) -> QuerySet[Case]:
     return with_visit_base(cases_visible_to(user).exclude(stage=Case.Stage.CLOSED))
 
 
-def overdue_counts(user: User, today: dt.date) -> dict[str, int]:
-    """Open cases whose monitoring visit, or whose case review, is past due (the due list's rules)."""
-    yesterday = today - dt.timedelta(days=1)
-    counts = _open_cases_answered_for(user).aggregate(
-        visits=Count("pk", filter=visit_due_by_q(yesterday)),
-        reviews=Count("pk", filter=review_due_by_q(yesterday)),
+def overdue_case_counts(user: User, today: dt.date) -> dict[str, int]:
+    """Open cases whose monitoring visit, or whose case review, is past due (the due list's rules).
+
+    A user with a due list counts its overdue rows; everyone else's number links to the person list filtered
+    by `terlambat`. Both are these cases: a person has at most one open case (`case_one_open_per_person`),
+    so the open cases counted are also the people listed, without a DISTINCT over every open case."""
+    return _open_cases_answered_for(user).aggregate(
+        visits=Count("pk", filter=overdue_q(OVERDUE_VISIT, today)),
+        reviews=Count("pk", filter=overdue_q(OVERDUE_REVIEW, today)),
     )
-    counts["assessments"] = reviews_overdue(user, today=today).count() if sees_assessments(user) else 0
-    return counts
+
+
+def overdue_counts(user: User, today: dt.date) -> dict[str, int]:
+    """The overdue visits and reviews of cases, and the overdue reassessments (`assessment_levels`)."""
+    levels = assessment_levels(user, today) if sees_assessments(user) else []
+    return {**overdue_case_counts(user, today), "assessments": sum(r.review_overdue for r in levels)}
 
 
 # --- assistance ----------------------------------------------------------------------------------------
@@ -132,65 +149,21 @@ def grant_totals(user: User, period: Period) -> dict[str, int]:
     """How far the visible grants got and the money, plus those registered and delivered in the period."""
     return grants_visible_to(user).aggregate(
         **grant_measures(),
-        registered_in_period=Count("pk", filter=Q(created_at__date__range=(period.start, period.end))),
-        delivered_in_period=Count("pk", filter=Q(delivered_on__range=(period.start, period.end))),
+        registered_in_period=Count("pk", filter=grant_registered_q(period.start, period.end)),
+        delivered_in_period=Count("pk", filter=grant_delivered_q(period.start, period.end)),
     )
 
 
 # --- assessments ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LevelRow:
-    label: str
-    rank: int
-    total: int
-    improved: int
-    worsened: int
-    unchanged: int
-    first: int
-
-
-def assessment_levels(user: User) -> list[LevelRow]:
-    """Each visible person's current level (their latest submitted primary assessment) and how it moved
-    against the assessment before it. Rank 1 is the lowest concern, so a lower rank is an improvement.
-    One query: the latest and the previous are correlated subqueries per person."""
-    history = (
-        Assessment.objects.submitted()
-        .primary()
-        .filter(person=OuterRef("person"))
-        .order_by("-assessed_on", "-id")
-        .annotate(level_rank=Coalesce("judged_band__rank", "computed_band__rank"))
-    )
-    rows = (
-        current_assessments(assessments_visible_to(user))
-        .annotate(
-            rank=Coalesce("judged_band__rank", "computed_band__rank"),
-            previous=Subquery(history.values("level_rank")[1:2]),
-        )
-        .order_by()
-        .values("level_label", "rank")
-        .annotate(
-            total=Count("pk"),
-            improved=Count("pk", filter=Q(rank__lt=F("previous"))),
-            worsened=Count("pk", filter=Q(rank__gt=F("previous"))),
-            unchanged=Count("pk", filter=Q(rank=F("previous"))),
-            first=Count("pk", filter=Q(previous__isnull=True)),
-        )
-        .order_by("rank", "level_label")
-    )
-    return [
-        LevelRow(
-            label=r["level_label"] or "-",
-            rank=r["rank"] or 0,
-            total=r["total"],
-            improved=r["improved"],
-            worsened=r["worsened"],
-            unchanged=r["unchanged"],
-            first=r["first"],
-        )
-        for r in rows
-    ]
+def assessment_levels(user: User, today: dt.date | None = None) -> list[LevelCount]:
+    """Each visible person's current level (their latest submitted primary assessment), how it moved
+    against the assessment before it (`assessments.selectors.movement_q`, as the person list's `perubahan`
+    filter) and whose reassessment is overdue on `today`. One query (`current_level_counts`)."""
+    if not sees_assessments(user):
+        return []
+    return current_level_counts(assessments_visible_to(user), today=today or timezone.localdate())
 
 
 # --- sinergi -------------------------------------------------------------------------------------------
@@ -218,14 +191,8 @@ def plans_by_status(user: User) -> list[PlanStatusRow]:
 def plan_realisation(user: User) -> dict[str, int]:
     """What the agreed plans reported: budget spent and people reached over all quarters, and the plans
     that reported at least once."""
-    totals = RealisationReport.objects.filter(
-        plan__in=plans_visible_to(user).filter(status=ActionPlan.Status.AGREED).values("pk")
-    ).aggregate(
-        spent=Coalesce(Sum("budget_spent"), Decimal(0)),
-        reached=Coalesce(Sum("beneficiaries_reached"), 0),
-        reporting_plans=Count("plan", distinct=True),
-    )
-    return {k: int(v) for k, v in totals.items()}
+    totals = realisation_totals(plans_visible_to(user).filter(status=ActionPlan.Status.AGREED))
+    return {"spent": totals["spent"], "reached": totals["reached"], "reporting_plans": totals["reporting_plans"]}
 
 
 # --- the whole dashboard -------------------------------------------------------------------------------
@@ -239,11 +206,12 @@ class Dashboard:
     cases: dict[str, int] | None = None
     overdue: dict[str, int] | None = None
     grants: dict[str, int] | None = None
-    levels: list[LevelRow] | None = None
+    levels: list[LevelCount] | None = None
     plans: list[PlanStatusRow] | None = None
     realisation: dict[str, int] | None = None
     due_list_scope: bool = False
     extras: dict[str, Any] = field(default_factory=dict)
+    as_of: dt.datetime | None = None  # when the oldest cached tile shown was computed; None: all live
 
     @property
     def is_empty(self) -> bool:
@@ -265,18 +233,35 @@ class Dashboard:
 
 
 def dashboard_for(user: User, *, period: Period, today: dt.date) -> Dashboard:
-    """The tiles the user's role may see, each computed within the user's scope."""
+    """The tiles the user's role may see, each computed within the user's scope; a national user's come from
+    the cache when they are fresh (dashboards.cache)."""
     board = Dashboard(period=period, today=today)
+    shared = person_jurisdiction(user).everywhere
+
+    def cached(name: str, compute: Callable[[], T], scopes: list[QuerySet[Any]], *args: object) -> T:
+        value, computed_at = tile(name, compute, scopes=scopes, args=args, shared=shared)
+        if computed_at is not None and (board.as_of is None or computed_at < board.as_of):
+            board.as_of = computed_at
+        return value
+
+    if sees_assessments(user):
+        board.levels = cached(
+            "assessment_levels", lambda: assessment_levels(user, today), [assessments_visible_to(user)], today
+        )
     if sees_people(user):
-        board.people = people_by_category_stage(user)
-        board.cases = case_flow(user, period)
-        board.overdue = overdue_counts(user, today)
+        board.people = cached(
+            "people_by_category_stage", lambda: people_by_category_stage(user), [people_visible_to(user)]
+        )
+        board.cases = cached("case_flow", lambda: case_flow(user, period), [cases_visible_to(user)], period)
+        overdue = cached(
+            "overdue_case_counts", lambda: overdue_case_counts(user, today), [_open_cases_answered_for(user)], today
+        )
+        board.overdue = {**overdue, "assessments": sum(r.review_overdue for r in board.levels or [])}
         board.due_list_scope = answers_for_due_list(user)
     if sees_grants(user):
-        board.grants = grant_totals(user, period)
-    if sees_assessments(user):
-        board.levels = assessment_levels(user)
+        board.grants = cached("grant_totals", lambda: grant_totals(user, period), [grants_visible_to(user)], period)
     if sees_sinergi(user):
+        # A few thousand plans at most: always live.
         board.plans = plans_by_status(user)
         board.realisation = plan_realisation(user)
     return board
@@ -312,10 +297,29 @@ def provinces_for(user: User) -> QuerySet[Region]:
     return provinces.none()
 
 
-def province_table(user: User, *, period: Period, today: dt.date) -> list[ProvinceRow]:
+@dataclass(frozen=True)
+class ProvinceTable:
+    rows: list[ProvinceRow]
+    as_of: dt.datetime | None  # when it was computed, if it came from the cache; None: live
+
+
+def province_table(user: User, *, period: Period, today: dt.date) -> ProvinceTable:
+    """The province rows, from the cache for a national user when they are fresh (dashboards.cache)."""
+    shows = (sees_people(user), sees_grants(user), sees_sinergi(user))
+    scopes = [people_visible_to(user), cases_visible_to(user), grants_visible_to(user), plans_visible_to(user)]
+    rows, as_of = tile(
+        "province_table",
+        lambda: province_rows(user, period=period, today=today),
+        scopes=scopes,
+        args=(period, today, shows),
+        shared=person_jurisdiction(user).everywhere,
+    )
+    return ProvinceTable(rows, as_of)
+
+
+def province_rows(user: User, *, period: Period, today: dt.date) -> list[ProvinceRow]:
     """The dashboard's measures per province of the person's domicile (plans: per plan province). One
     grouped query per tile; the Python loop is over the provinces, never over records."""
-    yesterday = today - dt.timedelta(days=1)
     people: dict[str, dict[str, int]] = {}
     cases: dict[str, dict[str, int]] = {}
     grants: dict[str, dict[str, int]] = {}
@@ -337,11 +341,13 @@ def province_table(user: User, *, period: Period, today: dt.date) -> list[Provin
             .annotate(province=Left("person__domicile_region_id", 2))
             .values("province")
             .annotate(
-                open_cases=Count("person", filter=open_q, distinct=True),
+                # A person has at most one open case (`case_one_open_per_person`): no DISTINCT needed.
+                open_cases=Count("pk", filter=open_q),
                 opened=Count("person", filter=Q(opened_on__range=(period.start, period.end)), distinct=True),
                 closed=Count("person", filter=Q(closed_on__range=(period.start, period.end)), distinct=True),
-                visits_overdue=Count("pk", filter=open_q & visit_due_by_q(yesterday)),
-                reviews_overdue=Count("pk", filter=open_q & review_due_by_q(yesterday)),
+                # Open cases, and so people (one open case each): the person list filtered by `terlambat`.
+                visits_overdue=Count("pk", filter=overdue_q(OVERDUE_VISIT, today)),
+                reviews_overdue=Count("pk", filter=overdue_q(OVERDUE_REVIEW, today)),
             )
         }
     if sees_grants(user):

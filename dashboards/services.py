@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from assessments.models import Assessment
-from assessments.selectors import reviews_overdue
-from cases.workflows import DueItem, due_items_for
+from assessments.selectors import assessments_in_order, reviews_overdue
+from cases.workflows import DueItem, due_cases_for, due_items_of, due_rows
 from dashboards.charts import bar_chart_svg
 from dashboards.models import PeriodicReport
 from dashboards.periods import MONTHLY, QUARTERLY, YEARLY, period_of, previous_period
@@ -30,6 +31,11 @@ from napiter.documents.models import Document
 
 REGIONAL_AGENCIES = (Agency.Kind.DINSOS_PROVINCE, Agency.Kind.DINSOS_REGENCY)
 NARRATIVE_MAX_LENGTH = 4000
+# A report names at most this many overdue items per list, the most overdue first, then says how many more
+# there are: a national office's list can hold hundreds of thousands, far beyond a readable (or renderable)
+# document, and the full lists are in the application.
+OVERDUE_LIST_LIMIT = 50
+T = TypeVar("T")
 
 
 def report_offices(kind: str) -> QuerySet[Office]:
@@ -127,11 +133,38 @@ def periodic_report_request_signing(*, user: User, report_id: int | str) -> Docu
     return document
 
 
-def report_overdue_items(user: User, *, today: dt.date) -> tuple[list[DueItem], list[Assessment]]:
-    """The office's overdue visits and reviews (the supervisor's due list), and overdue reassessments."""
-    cases = [item for item in due_items_for(user, today=today) if item.overdue]
-    assessments = list(reviews_overdue(user, today=today)) if sees_assessments(user) else []
-    return cases, assessments
+@dataclass(frozen=True)
+class OverdueList(Generic[T]):
+    """The first `rows` of an overdue list (most overdue first) and how many the whole list has."""
+
+    rows: list[T]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.rows))
+
+
+def _overdue_case_items(user: User, *, today: dt.date, limit: int) -> OverdueList[DueItem]:
+    """The overdue part of the supervisor's due list, in its order: a case counts once for its visit and
+    once for its review. Ordered, cut and counted in the database."""
+    rows = due_rows(due_cases_for(user), until=today - dt.timedelta(days=1))
+    return OverdueList(due_items_of(rows[:limit], today=today), rows.count())
+
+
+def report_overdue_items(
+    user: User, *, today: dt.date, limit: int = OVERDUE_LIST_LIMIT, assessments_total: int | None = None
+) -> tuple[OverdueList[DueItem], OverdueList[Assessment]]:
+    """The office's overdue visits and reviews (the supervisor's due list), and overdue reassessments.
+
+    `assessments_total` is the count of `reviews_overdue` when the caller has it already (the dashboard
+    tile): over a national scope that count is the costly part."""
+    cases = _overdue_case_items(user, today=today, limit=limit)
+    if not sees_assessments(user):
+        return cases, OverdueList([], 0)
+    overdue = reviews_overdue(user, today=today)
+    total = overdue.count() if assessments_total is None else assessments_total
+    return cases, OverdueList(assessments_in_order(list(overdue[:limit])), total)
 
 
 def report_context(*, report: PeriodicReport, user: User, on: dt.datetime) -> dict[str, Any]:
@@ -141,7 +174,9 @@ def report_context(*, report: PeriodicReport, user: User, on: dt.datetime) -> di
 
     today = timezone.localdate(on)
     board = dashboard_for(user, period=report.period, today=today)
-    overdue_cases, overdue_assessments = report_overdue_items(user, today=today)
+    overdue_cases, overdue_assessments = report_overdue_items(
+        user, today=today, assessments_total=board.overdue["assessments"] if board.overdue is not None else None
+    )
     charts = {}
     stage_labels = dict(STAGES)
     if board.people is not None:

@@ -10,19 +10,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboards.exports import dashboard_workbook, province_workbook
 from dashboards.forms import NarrativeForm, PeriodForm, ReportCreateForm
+from dashboards.maps import province_map_svg
 from dashboards.periods import Period
 from dashboards.selectors import (
     GRANT_STAGE_LABELS,
     STAGES,
+    ProvinceRow,
     dashboard_for,
     is_office_supervisor,
     province_table,
     report_get_for_user,
     reports_visible_to,
+    sees_grants,
+    sees_people,
+    sees_sinergi,
 )
 from dashboards.services import (
     periodic_report_create,
@@ -74,6 +81,21 @@ def _chart_data(board: Any) -> dict[str, Any]:
     return data
 
 
+def _province_map(user: User, rows: list[ProvinceRow]) -> SafeString | None:
+    """People on the map for national users, plans for a planner; a single province needs no map."""
+    if len(rows) < 2:
+        return None
+    if sees_people(user):
+        title, values = gettext("Orang dalam layanan"), {r.code: r.people for r in rows}
+    elif sees_sinergi(user):
+        title, values = gettext("Rencana aksi"), {r.code: r.plans for r in rows}
+    else:
+        return None
+    return province_map_svg(
+        values, names={r.code: r.name for r in rows}, title=title, link_for=lambda code: f"#provinsi-{code}"
+    )
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -106,15 +128,20 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def provinces(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
     form, period = _period(request)
-    rows = province_table(_user(request), period=period, today=timezone.localdate())
+    table = province_table(user, period=period, today=timezone.localdate())
     return render(
         request,
         "dashboards/provinces.html",
         {
             "form": form,
             "period": period,
-            "rows": rows,
+            "rows": table.rows,
+            "as_of": table.as_of,
+            # Only the columns the role has numbers for: each links to a list the role may open.
+            "shows": {"people": sees_people(user), "grants": sees_grants(user), "plans": sees_sinergi(user)},
+            "province_map": _province_map(user, table.rows),
             "grant_labels": GRANT_STAGE_LABELS,
             "query": request.GET.urlencode(),
         },
@@ -125,8 +152,10 @@ def provinces(request: HttpRequest) -> HttpResponse:
 @require_GET
 def provinces_export(request: HttpRequest) -> HttpResponse:
     _form, period = _period(request)
-    rows = province_table(_user(request), period=period, today=timezone.localdate())
-    return _xlsx(province_workbook(rows, period_label=period.label), f"dasbor-provinsi-{period.start:%Y%m%d}.xlsx")
+    table = province_table(_user(request), period=period, today=timezone.localdate())
+    return _xlsx(
+        province_workbook(table.rows, period_label=period.label), f"dasbor-provinsi-{period.start:%Y%m%d}.xlsx"
+    )
 
 
 # --- periodic reports ----------------------------------------------------------------------------------

@@ -215,6 +215,11 @@ class EmbeddedPostgres:
             "-c", "unix_socket_directories=",
             "-c", "max_connections=200",
             "-c", "shared_buffers=256MB",
+            # Planner settings, the same as docker-compose.yml sets: data on
+            # solid-state storage and in memory, and no JIT compilation of the dashboards' aggregates.
+            "-c", "random_page_cost=1.1",
+            "-c", "effective_cache_size=4GB",
+            "-c", "jit=off",
         ]  # fmt: skip
         if not self.durable:
             # Throwaway test clusters: crash safety buys nothing there and costs seconds per test run.

@@ -116,6 +116,8 @@ ROUTES: dict[str, Route] = {
         Route("documents:request", DOCUMENT_ROLES, POST),
         Route("documents:detail", DOCUMENT_ROLES, subject="document"),
         Route("documents:sign", DOCUMENT_ROLES, POST, subject="document"),
+        # Many signatures at once, queued for the workers: each document is checked against the user's scope.
+        Route("documents:sign-batch", DOCUMENT_ROLES, frozenset({"GET", "POST"})),
         Route("documents:preview", DOCUMENT_ROLES, subject="document"),
         Route("documents:download", DOCUMENT_ROLES, subject="document"),
         # Assistance: programmes are reference data; grants follow their person's scope.

@@ -265,6 +265,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "privacy-apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 3600.0},
     # Idempotent: creates the drafts of a period that has just ended, once per office and period.
     "dashboards-periodic-reports": {"task": "dashboards.generate_periodic_reports", "schedule": 6 * 3600.0},
+    # Before the national tiles expire (DASHBOARD_CACHE_SECONDS, below), so no page computes them.
+    "dashboards-warm-national": {"task": "dashboards.warm_national", "schedule": 240.0},
 }
 
 # Security headers. Cookies are secure whenever the site is served over HTTPS (production).
@@ -356,5 +358,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # At INFO these narrate every render and signature (layout steps, ~40 lines of font subsetting).
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }
+
+# National dashboard tiles are cached this long; beat recomputes them every 4 minutes (dashboards/cache.py).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)

@@ -34,6 +34,10 @@ CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
 # A 12-megapixel phone photo is about 4000 x 3000; anything far larger is a decompression bomb, not a photo.
 MAX_PIXELS = 50_000_000
 DATA_URL_PREFIX = "data:image/png;base64,"
+# Images in generated documents: the usual resolution of photos in printed office documents; a stored
+# 1600-pixel photo keeps about a fifth of its pixels in a 120 mm box.
+PRINT_DPI = 150
+MM_PER_INCH = 25.4
 
 
 def _max_bytes() -> int:
@@ -197,11 +201,44 @@ def protected_file_response(fieldfile: FieldFile, *, download_name: str) -> File
     return response
 
 
-def data_uri(fieldfile: FieldFile) -> str:
-    """A stored image inlined for a rendered document (WeasyPrint reads data: URIs; no file path leaks)."""
+def data_uri(fieldfile: FieldFile, *, print_box_mm: tuple[float, float] | None = None) -> str:
+    """A stored image inlined for a rendered document (WeasyPrint reads data: URIs; no file path leaks).
+
+    `print_box_mm` is the largest box (width, height in millimetres) the print stylesheet gives the image.
+    An image with more pixels than that box holds at PRINT_DPI is scaled down first: a phone photo has
+    several times as many, and the renderer would decode, compress and embed every one of them in the PDF.
+    """
     if not fieldfile:
         return ""
     extension = "." + (fieldfile.name or "").rsplit(".", 1)[-1].lower()
     with fieldfile.open("rb") as handle:
-        encoded = base64.b64encode(handle.read()).decode("ascii")
+        data = handle.read()
+    if print_box_mm is not None:
+        data = fit_for_print(data, print_box_mm)
+    encoded = base64.b64encode(data).decode("ascii")
     return f"data:{CONTENT_TYPES.get(extension, 'application/octet-stream')};base64,{encoded}"
+
+
+def fit_for_print(data: bytes, box_mm: tuple[float, float]) -> bytes:
+    """A stored image (already cleaned by `clean_image`) no larger than `box_mm` at PRINT_DPI, in its format.
+
+    Returns `data` itself when it already fits, so a small image is embedded exactly as it was stored.
+    """
+    box = (_print_pixels(box_mm[0]), _print_pixels(box_mm[1]))
+    with Image.open(io.BytesIO(data)) as image:
+        if image.width <= box[0] and image.height <= box[1]:
+            return data
+        image_format = image.format
+        # reducing_gap=1: a JPEG is decoded at 1/2, 1/4 or 1/8 scale where that still covers the box, and
+        # any other image shrinks by a whole factor first; one resampling step finishes the job.
+        image.thumbnail(box, reducing_gap=1.0)
+        out = io.BytesIO()
+        if image_format == "JPEG":
+            image.save(out, format="JPEG", quality=85)
+        else:
+            image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _print_pixels(millimetres: float) -> int:
+    return max(1, round(millimetres / MM_PER_INCH * PRINT_DPI))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from napiter.accounts.models import Agency, User
-from sinergi.models import ActionPlan, Addendum, Agreement, Ministry, RealisationReport
+from sinergi.models import ActionPlan, ActionPlanEvent, Addendum, AddendumItem, Agreement, Ministry, RealisationReport
 
 # Kemensos takes part in the synergy team as a K/L too, though its agency kind is its own.
 SINERGI_MINISTRY_AGENCIES = frozenset({Agency.Kind.MINISTRY, Agency.Kind.KEMENSOS})
@@ -45,6 +49,28 @@ def plans_visible_to(user: User | AnonymousUser) -> QuerySet[ActionPlan]:
     if sinergi_sees_all(user):
         return plans
     return plans.filter(ministry__in=ministries_visible_to(user))
+
+
+def plans_reporting_q() -> Q:
+    """Plans with at least one realisation report (the plan list's `melapor=1`)."""
+    return Q(Exists(RealisationReport.objects.filter(plan=OuterRef("pk"))))
+
+
+def plan_budget_total(plans: QuerySet[ActionPlan]) -> int:
+    """The planned budget of `plans`, added up."""
+    return int(plans.aggregate(total=Coalesce(Sum("budget"), Decimal(0)))["total"])
+
+
+def realisation_totals(plans: QuerySet[ActionPlan]) -> dict[str, int]:
+    """What the realisation reports of `plans` add up to: budget spent and people reached over all quarters,
+    and how many of the plans reported at least once. One query, over the reports (a join from the plans
+    would not change the sums, but this reads only the reports)."""
+    totals = RealisationReport.objects.filter(plan__in=plans.values("pk")).aggregate(
+        spent=Coalesce(Sum("budget_spent"), Decimal(0)),
+        reached=Coalesce(Sum("beneficiaries_reached"), 0),
+        reporting_plans=Count("plan", distinct=True),
+    )
+    return {k: int(v) for k, v in totals.items()}
 
 
 def plan_get_for_user(user: User | AnonymousUser, pk: int | str, *, for_update: bool = False) -> ActionPlan:
@@ -89,3 +115,19 @@ def addendum_get_for_user(user: User | AnonymousUser, pk: int | str, *, for_upda
         return addenda.get(pk=int(pk))
     except (Addendum.DoesNotExist, ValueError, TypeError):
         raise Http404("Adendum tidak ditemukan.") from None
+
+
+def plan_history(plan: ActionPlan) -> list[tuple[ActionPlanEvent, list[dict[str, Any]]]]:
+    """The plan's events in order, each with what it changed: for a change by addendum, the fields with their
+    wording before and after as the signed addendum states them; for any other event, nothing."""
+    amended = {
+        item.addendum.document.number: item.changes
+        for item in AddendumItem.objects.filter(plan=plan, addendum__status=Addendum.Status.APPLIED).select_related(
+            "addendum__document"
+        )
+        if item.addendum.document is not None
+    }
+    return [
+        (event, amended.get(event.snapshot.get("addendum", ""), []) if event.action == event.Action.AMENDED else [])
+        for event in plan.events.select_related("actor")
+    ]

@@ -24,8 +24,11 @@ from sinergi.selectors import (
     addendum_get_for_user,
     agreement_get_for_user,
     agreements_visible_to,
+    plan_budget_total,
     plan_get_for_user,
+    plan_history,
     plans_visible_to,
+    realisation_totals,
     user_ministry,
 )
 from sinergi.services import (
@@ -142,6 +145,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
+            # Over every filtered row, not the page: the dashboard's numbers can be checked here.
+            "budget_total": plan_budget_total(filterset.qs),
+            "realisation": realisation_totals(filterset.qs),
             "query": query.urlencode(),
             "may_review": user.has_perm("sinergi.approve_actionplan"),
             "may_create": user_ministry(user) is not None and user.has_perm("sinergi.add_actionplan"),
@@ -206,7 +212,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sinergi/plan_detail.html",
         {
             "plan": plan,
-            "events": plan.events.select_related("actor"),
+            "history": plan_history(plan),
             "comments": plan.comments.select_related("author"),
             "realisations": plan.realisations.order_by("quarter"),
             "overdue": realisation_overdue(plan=plan),

@@ -38,6 +38,9 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     os.environ["NAPITER_VAR_DIR"] = str(_tmp)
     # Tests hash many demo passwords; the production hasher is deliberately slow.
     os.environ.setdefault("DJANGO_FAST_PASSWORD_HASHER", "1")
+    # Every test builds its own small world: cached national tiles from an earlier test would be stale. The
+    # cache has its own tests (tests/dashboards/test_cache.py), which switch it on.
+    os.environ.setdefault("DASHBOARD_CACHE_SECONDS", "0")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from napiter.uploads import clean_drawn_signature, clean_image
+from napiter.uploads import clean_drawn_signature, clean_image, fit_for_print
 from tests.images import jpeg_bytes, png_bytes
 
 
@@ -94,3 +94,24 @@ def test_drawn_signature_data_url_is_decoded_and_checked():
         clean_drawn_signature("data:text/html;base64,PHNjcmlwdD4=")
     with pytest.raises(ValidationError, match="bukan foto"):
         clean_drawn_signature("data:image/png;base64," + base64.b64encode(b"not a png at all").decode())
+
+
+def test_photo_for_print_is_scaled_to_its_box_at_print_resolution():
+    stored = clean_image(jpeg_bytes((1600, 1200))).read()
+    printed = Image.open(io.BytesIO(fit_for_print(stored, (120, 90))))  # 120 x 90 mm at 150 dpi: 709 x 531 px
+    assert printed.format == "JPEG"
+    assert printed.size == (708, 531)
+
+
+def test_signature_for_print_keeps_its_transparency():
+    stored = clean_image(png_bytes((1600, 700)), keep_transparency=True).read()
+    printed = Image.open(io.BytesIO(fit_for_print(stored, (70, 28))))  # 70 x 28 mm at 150 dpi: 413 x 165 px
+    assert printed.format == "PNG"
+    assert printed.mode == "RGBA"
+    assert printed.size == (377, 165)
+    assert printed.getpixel((0, 0))[3] == 0
+
+
+def test_image_that_fits_its_print_box_is_embedded_as_stored():
+    stored = clean_image(jpeg_bytes((640, 480))).read()
+    assert fit_for_print(stored, (120, 90)) is stored

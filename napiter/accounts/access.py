@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
 
 from napiter.accounts.models import Agency, Office, User
@@ -55,23 +56,40 @@ def person_jurisdiction(user: User | AnonymousUser) -> Jurisdiction:
     return Jurisdiction(region_code=office.region_id)
 
 
+class EqualsAny(Func):
+    """`expression = ANY(array)`, a condition. Unlike `IN (subquery)` it is indexable: in an OR with the
+    domicile prefix, PostgreSQL combines the two indexes (a BitmapOr) for counts, and still checks it row by
+    row while reading the person list in name order."""
+
+    arity = 2
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("  # "<lhs> = ANY(<array>)"
+    output_field = BooleanField()
+    conditional = True
+
+
 def person_scope_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     """A filter selecting the people `user` may see; `prefix` reaches the person from another model
-    (e.g. "person__" for cases). Grants are subqueries, so applying the scope adds no query."""
-    from cases.models import PersonOfficeGrant, PersonUserGrant
+    (e.g. "person__" for cases). Grants are subqueries, so applying the scope adds no query.
+
+    The granted people are tested with `= ANY(ARRAY(subquery))`, not `IN (subquery)`: each array is
+    computed once and the test can use the primary key, so the OR with the domicile prefix combines two
+    indexes to count a province, and is checked row by row while the person list is read in name order.
+    With `IN`, PostgreSQL read every person of the country to count a province (1.4 s instead of 0.3 s for
+    Banten at a million people)."""
+    from cases.models import Person, PersonOfficeGrant, PersonUserGrant
 
     if not works_with_people(user):
         # Planners, auditors, anonymous: no jurisdiction and no grant opens a person record to them.
         return Q(pk__in=[])
     assert isinstance(user, User)  # works_with_people() holds only for signed-in users
     jurisdiction = person_jurisdiction(user)
-    region_field = f"{prefix}domicile_region__code"
     if jurisdiction.everywhere:
         return Q()
-    if jurisdiction.region_code is not None:
-        region_q = Q(**{f"{region_field}__startswith": f"{jurisdiction.region_code}."})
-    else:
-        region_q = Q(pk__in=[])
+    if prefix:
+        # Records hanging off a person: those of the visible people, a semi-join the planner drives from
+        # the person side (an OR spanning both tables would be checked only after joining them all).
+        return Q(**{f"{prefix}pk__in": Person.objects.filter(person_scope_q(user)).values("pk")})
     now = timezone.now()
     user_grants = PersonUserGrant.objects.filter(
         user=user, permission__codename=VIEW_PERSON, expires_at__gt=now
@@ -79,5 +97,12 @@ def person_scope_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     office_grants = PersonOfficeGrant.objects.filter(
         group__office__users=user, permission__codename=VIEW_PERSON, expires_at__gt=now
     ).values("content_object_id")
-    person_pk = f"{prefix}pk" if prefix else "pk"
-    return region_q | Q(**{f"{person_pk}__in": user_grants}) | Q(**{f"{person_pk}__in": office_grants})
+    if jurisdiction.region_code is not None:
+        region_q = Q(domicile_region__code__startswith=f"{jurisdiction.region_code}.")
+    else:
+        region_q = Q(pk__in=[])
+    return (
+        region_q
+        | Q(EqualsAny(F("pk"), ArraySubquery(user_grants)))
+        | Q(EqualsAny(F("pk"), ArraySubquery(office_grants)))
+    )

@@ -1,8 +1,8 @@
-"""The main navigation: each entry names what a user needs to see it, so each role sees only its own."""
+"""The main navigation: a few top-level entries, some of them menus, each link shown only to the users the
+route registry lets open it, so each role sees exactly the pages it can use and no link answers 404."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -10,51 +10,88 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from napiter.accounts.models import User
+from napiter.routes import ROUTES
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
     url_name: str
-    allowed: Callable[[User], bool]
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
-
-def _any(user: User) -> bool:
-    return True
-
-
-def _perm(permission: str) -> Callable[[User], bool]:
-    def check(user: User) -> bool:
-        return user.has_perm(permission)
-
-    return check
+    def allowed(self, user: User) -> bool:
+        # The admin site is outside the registry and guards itself: it opens to staff only.
+        if self.url_name.startswith("admin:"):
+            return user.is_active and user.is_staff
+        return ROUTES[self.url_name].permits(user)
 
 
-def _staff(user: User) -> bool:
-    return user.is_staff
+@dataclass(frozen=True)
+class NavGroup:
+    """A top-level entry. With more than one link open to the user it is a dropdown menu; with one, that link
+    stands on its own, so nobody opens a menu to find a single page."""
+
+    key: str
+    label: str | Promise
+    items: tuple[NavItem, ...]
 
 
-NAV_ITEMS = [
-    NavItem(_("Beranda"), "home", _any),
-    NavItem(_("Dasbor"), "dashboards:home", _any),
-    NavItem(_("Orang"), "cases:person-list", _perm("cases.view_person")),
-    NavItem(_("Jatuh tempo"), "cases:due-list", _perm("cases.add_visit")),
-    NavItem(_("Bantuan"), "assistance:grant-list", _perm("assistance.view_grant")),
-    NavItem(_("Asesmen"), "assessments:due", _perm("assessments.view_assessment")),
-    NavItem(_("DT-SEN"), "cases:dtsen-import", _perm("cases.add_dtsensnapshot")),
-    NavItem(_("Sinergi"), "sinergi:dashboard", _perm("sinergi.view_actionplan")),
-    NavItem(_("Wilayah"), "regions:browse", _perm("regions.view_region")),
-    NavItem(_("Dokumen saya"), "documents:list", _perm("documents.view_document")),
-    NavItem(_("Audit"), "audit:access-list", _perm("audit.view_accessevent")),
-    NavItem(_("Privasi"), "privacy:request-list", _perm("privacy.view_subjectrequest")),
-    NavItem(_("API"), "api-docs", _any),
-    NavItem(_("Admin"), "admin:index", _staff),
-]
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str | Promise
+    items: list[NavItem]
+
+    @property
+    def is_menu(self) -> bool:
+        return len(self.items) > 1
+
+    @property
+    def link(self) -> NavItem:
+        return self.items[0]
 
 
-def nav_for(user: User) -> list[NavItem]:
-    return [item for item in NAV_ITEMS if item.allowed(user)]
+def _single(label: str | Promise, url_name: str) -> NavGroup:
+    return NavGroup(url_name.replace(":", "-"), label, (NavItem(label, url_name),))
+
+
+NAV_GROUPS = (
+    _single(_("Beranda"), "home"),
+    _single(_("Dasbor"), "dashboards:home"),
+    NavGroup(
+        "pendampingan",
+        _("Pendampingan"),
+        (
+            NavItem(_("Orang"), "cases:person-list"),
+            NavItem(_("Jatuh tempo"), "cases:due-list"),
+            NavItem(_("Asesmen"), "assessments:due"),
+            NavItem(_("DT-SEN"), "cases:dtsen-import"),
+        ),
+    ),
+    _single(_("Bantuan"), "assistance:grant-list"),
+    _single(_("Sinergi"), "sinergi:dashboard"),
+    _single(_("Dokumen saya"), "documents:list"),
+    NavGroup(
+        "pengawasan",
+        _("Pengawasan"),
+        (NavItem(_("Audit"), "audit:access-list"), NavItem(_("Privasi"), "privacy:request-list")),
+    ),
+    NavGroup(
+        "lainnya",
+        _("Lainnya"),
+        (NavItem(_("Wilayah"), "regions:browse"), NavItem(_("API"), "api-docs"), NavItem(_("Admin"), "admin:index")),
+    ),
+)
+
+NAV_ITEMS = tuple(item for group in NAV_GROUPS for item in group.items)
+
+
+def nav_menu_for(user: User) -> list[NavEntry]:
+    """The user's top-level entries, in order, each with the links open to the user; empty groups left out."""
+    entries = [
+        NavEntry(group.key, group.label, [item for item in group.items if item.allowed(user)]) for group in NAV_GROUPS
+    ]
+    return [entry for entry in entries if entry.items]

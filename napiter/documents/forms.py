@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -34,6 +35,22 @@ class SignForm(forms.Form):
         label="Saya telah membaca dokumen ini dan menandatanganinya atas nama saya sendiri.",
         error_messages={"required": "Centang pernyataan bahwa Anda telah membaca dokumen sebelum menandatangani."},
     )
+
+
+class SignBatchForm(forms.Form):
+    """The documents listed on the confirmation page (ids, comma-separated: one field however many there are)
+    and the signer's statement."""
+
+    documents = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": "Tidak ada dokumen yang dipilih."}
+    )
+    confirm = forms.BooleanField(
+        label="Saya telah membaca dokumen-dokumen ini dan menandatanganinya atas nama saya sendiri.",
+        error_messages={"required": "Centang pernyataan bahwa Anda telah membaca dokumen sebelum menandatangani."},
+    )
+
+    def clean_documents(self) -> list[str]:
+        return [part for part in re.split(r"[\s,]+", self.cleaned_data["documents"]) if part]
 
 
 class VerifyUploadForm(forms.Form):

@@ -141,6 +141,10 @@ class DocumentSignature(models.Model):
     certificate_issuer = models.CharField("penerbit sertifikat", max_length=300, blank=True)
     certificate_serial = models.CharField("nomor seri sertifikat", max_length=80, blank=True)
     sha256_after = models.CharField("SHA-256 setelah ditandatangani", max_length=64, blank=True)
+    # A signature asked for in a batch is made by a worker: when the signer asked (and when it was last sent
+    # to the queue), and why the worker could not make it. The change log keeps who asked, and when.
+    sign_queued_at = models.DateTimeField("dikirim ke antrean tanda tangan", null=True, blank=True)
+    sign_error = models.TextField("galat tanda tangan", blank=True)
 
     class Meta:
         verbose_name = "tanda tangan dokumen"

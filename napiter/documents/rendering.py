@@ -5,6 +5,8 @@ only fills their own field (an incremental update that leaves earlier signatures
 from __future__ import annotations
 
 import io
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from napiter.accounts.models import Agency, Office
 from napiter.documents.formatting import date_long
@@ -69,11 +72,35 @@ def verification_url(document: Document) -> str:
     return f"{settings.DOCUMENTS_PUBLIC_URL.rstrip('/')}{path}"
 
 
+class _RenderTools(threading.local):
+    """What every render of this thread shares: the font configuration (loading fontconfig and Pango's font
+    map costs more than laying out a short letter, and its caches stay warm) and the print stylesheet
+    parsed with it. Per thread, as Pango's font map is not meant to be used from two threads at once."""
+
+    def __init__(self) -> None:
+        self.font_config: FontConfiguration | None = None
+        self.stylesheet: tuple[tuple[str, int, int], CSS] | None = None
+
+
+_tools = _RenderTools()
+
+
+def _font_config() -> FontConfiguration:
+    if _tools.font_config is None:
+        _tools.font_config = FontConfiguration()
+    return _tools.font_config
+
+
 def _stylesheet() -> CSS:
+    """The print stylesheet, parsed again only when the file changes (a deploy without a worker restart)."""
     path = finders.find(PRINT_STYLESHEET)
     if not path:
         raise RenderError(f"print stylesheet {PRINT_STYLESHEET} not found among the static files")
-    return CSS(filename=str(path))
+    stat = os.stat(path)
+    version = (str(path), stat.st_mtime_ns, stat.st_size)
+    if _tools.stylesheet is None or _tools.stylesheet[0] != version:
+        _tools.stylesheet = (version, CSS(filename=str(path), font_config=_font_config()))
+    return _tools.stylesheet[1]
 
 
 def render_html(*, document: Document, kind: DocumentKind, subject: Any) -> str:
@@ -101,7 +128,9 @@ def _zone(office: Office) -> Any:
 
 def render_pdf(*, document: Document, kind: DocumentKind, subject: Any) -> RenderedPdf:
     html = render_html(document=document, kind=kind, subject=subject)
-    rendered = HTML(string=html, base_url=str(Path(settings.BASE_DIR))).render(stylesheets=[_stylesheet()])
+    rendered = HTML(string=html, base_url=str(Path(settings.BASE_DIR))).render(
+        stylesheets=[_stylesheet()], font_config=_font_config()
+    )
     wanted = {s.field_name for s in document.signatures.all()}
     boxes: dict[str, tuple[int, tuple[float, float, float, float]]] = {}
     for index, page in enumerate(rendered.pages):

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from napiter.accounts.models import User
@@ -52,6 +52,25 @@ def documents_of_user(user: User) -> QuerySet[Document]:
         .select_related("office")
         .prefetch_related("signatures")
         .order_by("-requested_at", "-id")
+    )
+
+
+def documents_to_sign(user: User) -> QuerySet[Document]:
+    """Awaiting `user`'s signature now (every earlier signer has signed) and not already in the signing
+    queue: what "sign all" offers, oldest request first."""
+    earlier_pending = DocumentSignature.objects.filter(
+        document=OuterRef("document"), order__lt=OuterRef("order"), signed_at__isnull=True
+    )
+    due = DocumentSignature.objects.filter(
+        signer=user,
+        signed_at__isnull=True,
+        sign_queued_at__isnull=True,
+        document__status=Document.Status.AWAITING_SIGNATURE,
+    ).filter(~Exists(earlier_pending))
+    return (
+        Document.objects.filter(pk__in=due.values("document_id"))
+        .select_related("office")
+        .order_by("requested_at", "id")
     )
 
 

@@ -16,16 +16,18 @@ import os
 import secrets
 import socket
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -184,7 +186,8 @@ def document_enqueue(*, document_id: int) -> bool:
 
 def documents_requeue_stuck() -> int:
     """Resend what a worker should have picked up by now: queued rows never sent or sent long ago (a lost
-    message, a broker restarted empty), and renders running past the hard time limit (a dead worker)."""
+    message, a broker restarted empty), renders running past the hard time limit (a dead worker), and
+    signatures asked for in a batch and not made since."""
     now = timezone.now()
     requeue_after = now - dt.timedelta(seconds=settings.DOCUMENTS_REQUEUE_AFTER_SECONDS)
     stale_after = now - dt.timedelta(seconds=settings.DOCUMENTS_STALE_RENDER_SECONDS)
@@ -196,7 +199,24 @@ def documents_requeue_stuck() -> int:
     sent = 0
     for document_id in stuck.values_list("pk", flat=True)[:SWEEP_BATCH]:
         if not document_enqueue(document_id=document_id):
-            break  # the broker is down: the next sweep tries again
+            return sent  # the broker is down: the next sweep tries again
+        sent += 1
+    return sent + _signatures_requeue_stuck(requeue_after)
+
+
+def _signatures_requeue_stuck(requeue_after: dt.datetime) -> int:
+    """Resend the signatures asked for in a batch whose task has not made them by now. A message that is
+    merely late is then delivered twice; the second finds the signature made and does nothing."""
+    stuck = DocumentSignature.objects.filter(
+        signed_at__isnull=True,
+        sign_queued_at__lt=requeue_after,
+        document__status=Document.Status.AWAITING_SIGNATURE,
+    ).order_by("sign_queued_at", "id")
+    sent = 0
+    for pk, document_id, user_id in stuck.values_list("pk", "document_id", "signer_id")[:SWEEP_BATCH]:
+        if not document_sign_enqueue(document_id=document_id, user_id=user_id):
+            break
+        DocumentSignature.objects.filter(pk=pk, signed_at__isnull=True).update(sign_queued_at=timezone.now())
         sent += 1
     return sent
 
@@ -342,14 +362,9 @@ def document_next_signer(document: Document) -> DocumentSignature | None:
     return _pending_signature(document)
 
 
-@transaction.atomic
-def document_sign(*, user: User, document_id: int | str) -> Document:
-    """Sign the document as `user`, who must be the next required signer: an incremental update that
-    keeps every earlier signature valid. The last signature makes the document `signed`."""
-    from napiter.documents.rendering import verification_url
-    from napiter.documents.signing import sign_pdf
-
-    document = document_get_for_user(user, document_id, for_update=True)
+def _signature_due_from(user: User, document: Document) -> DocumentSignature:
+    """The signature `user` is to make now on `document` (locked by the caller), or SignatureRefused saying
+    why not: the document is not awaiting signatures, it is someone else's turn, or the user has no say."""
     if document.status != Document.Status.AWAITING_SIGNATURE:
         raise SignatureRefused(_not_signable_message(document))
     pending = _pending_signature(document)
@@ -366,6 +381,22 @@ def document_sign(*, user: User, document_id: int | str) -> Document:
         raise SignatureRefused("Anda bukan penanda tangan dokumen ini.")
     if not user.has_perm("documents.sign_document"):
         raise SignatureRefused("Peran Anda tidak berwenang menandatangani dokumen.")
+    return pending
+
+
+@transaction.atomic
+def document_sign(*, user: User, document_id: int | str) -> Document:
+    """Sign the document as `user`, who must be the next required signer: an incremental update that
+    keeps every earlier signature valid. The last signature makes the document `signed`."""
+    return _sign_locked(user, document_get_for_user(user, document_id, for_update=True))
+
+
+def _sign_locked(user: User, document: Document) -> Document:
+    """`document_sign` on a document the caller fetched through the user's scope and locked."""
+    from napiter.documents.rendering import verification_url
+    from napiter.documents.signing import sign_pdf
+
+    pending = _signature_due_from(user, document)
     with document.file.open("rb") as handle:
         current = handle.read()
     if sha256_hex(current) != document.sha256:
@@ -398,9 +429,12 @@ def document_sign(*, user: User, document_id: int | str) -> Document:
     pending.certificate_issuer = signed.certificate_issuer[:300]
     pending.certificate_serial = signed.certificate_serial[:80]
     pending.sha256_after = digest
+    pending.sign_error = ""  # a queued attempt that failed earlier is over
     pending.save(
-        update_fields=["signed_at", "certificate_subject", "certificate_issuer", "certificate_serial", "sha256_after"]
-    )
+        update_fields=[
+            "signed_at", "certificate_subject", "certificate_issuer", "certificate_serial", "sha256_after", "sign_error"
+        ]
+    )  # fmt: skip
     document.sha256 = digest
     update_fields = ["file", "sha256", "updated_at"]
     if _pending_signature(document) is None:
@@ -422,6 +456,162 @@ def _not_signable_message(document: Document) -> str:
     if document.status == Document.Status.FAILED:
         return "Dokumen ini gagal disusun dan tidak dapat ditandatangani; minta dokumen baru."
     return "Dokumen masih disusun; tanda tangani setelah statusnya 'Menunggu tanda tangan'."
+
+
+# --- signing many at once (queued, made by the workers) --------------------------------------------------
+
+SIGN_BATCH_MAX = 1000
+NOT_FOUND_MESSAGE = "Dokumen tidak ditemukan atau di luar wewenang Anda."
+
+
+@dataclass(frozen=True)
+class SignRefusal:
+    document_id: int | str  # as submitted: an id that is not the user's to see is echoed, never looked up
+    number: str  # empty when the document is not visible to the user
+    reason: str
+
+
+@dataclass(frozen=True)
+class SignBatchResult:
+    queued: list[Document]  # sent to the workers now
+    already_queued: list[Document]  # asked for earlier and still waiting in the queue: not sent twice
+    refused: list[SignRefusal]
+
+
+def _batch_ids(document_ids: Iterable[int | str]) -> tuple[list[int], list[SignRefusal]]:
+    """The ids in the order given, each once; what is not an id is refused as not found."""
+    ids: dict[int, None] = {}
+    refused: list[SignRefusal] = []
+    for raw in document_ids:
+        try:
+            ids[int(raw)] = None
+        except (TypeError, ValueError):
+            refused.append(SignRefusal(document_id=str(raw)[:20], number="", reason=NOT_FOUND_MESSAGE))
+    return list(ids), refused
+
+
+@transaction.atomic
+def documents_sign_batch(*, user: User, document_ids: Iterable[int | str]) -> SignBatchResult:
+    """Ask for `user`'s signature on many documents; each is made by a worker (`documents.sign`).
+
+    Each document is checked as `document_sign` checks it, under its row lock: visible to the user (an id
+    that is not is refused as not found, and never signed), awaiting signatures, and the user's turn. The
+    batch is not all-or-nothing: every refusal is reported with its reason and the rest is queued. The
+    request is recorded on the signature row (`sign_queued_at`), so the change log holds who asked for which
+    signature and when; a signature already waiting in the queue is not sent twice (a lost message is the
+    sweeper's to resend, see `documents_requeue_stuck`).
+    """
+    from napiter.audit.actor import audit_actor
+    from napiter.documents.selectors import documents_visible_to
+
+    ids, refused = _batch_ids(document_ids)
+    if not ids and not refused:
+        raise ValidationError("Pilih paling sedikit satu dokumen untuk ditandatangani.")
+    if len(ids) + len(refused) > SIGN_BATCH_MAX:
+        raise ValidationError(
+            f"Paling banyak {SIGN_BATCH_MAX} dokumen sekali kirim; Anda memilih {len(ids) + len(refused)}. "
+            "Kirim sisanya sesudahnya."
+        )
+    # Locked in id order, as every batch locks them: two batches over the same documents cannot deadlock.
+    visible = documents_visible_to(user).select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    documents = {document.pk: document for document in visible}
+    queued: list[Document] = []
+    already_queued: list[Document] = []
+    requests: list[DocumentSignature] = []
+    now = timezone.now()
+    for pk in ids:
+        document = documents.get(pk)
+        if document is None:
+            refused.append(SignRefusal(document_id=pk, number="", reason=NOT_FOUND_MESSAGE))
+            continue
+        try:
+            pending = _signature_due_from(user, document)
+        except SignatureRefused as exc:
+            refused.append(SignRefusal(document_id=pk, number=document.number, reason=str(exc)))
+            continue
+        if pending.sign_queued_at is not None:
+            already_queued.append(document)
+            continue
+        pending.sign_queued_at = now
+        pending.sign_error = ""
+        requests.append(pending)
+        queued.append(document)
+    # Written last, in one statement: the change log's trigger serialises every audited write until this
+    # transaction commits, so the checks above must not run while holding it.
+    with audit_actor(user.pk):
+        DocumentSignature.objects.bulk_update(requests, ["sign_queued_at", "sign_error"], batch_size=SIGN_BATCH_MAX)
+    for document in queued:
+        transaction.on_commit(partial(document_sign_enqueue, document_id=document.pk, user_id=user.pk))
+    return SignBatchResult(queued=queued, already_queued=already_queued, refused=refused)
+
+
+def document_sign_enqueue(*, document_id: int, user_id: int) -> bool:
+    """Send the sign task; False when the broker cannot be reached (the sweeper resends it later)."""
+    from napiter.documents.tasks import document_sign_task
+
+    try:
+        document_sign_task.apply_async(args=[document_id, user_id], retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+    except (BrokerError, OSError) as exc:
+        logger.warning(
+            "signature of %s on document %s stays queued: the broker is unreachable (%s)", user_id, document_id, exc
+        )
+        return False
+    return True
+
+
+@transaction.atomic
+def _sign_queued(*, user: User, document_id: int) -> Document | None:
+    document = document_get_for_user(user, document_id, for_update=True)
+    if document.signatures.filter(signer=user, signed_at__isnull=False).exists():
+        return None  # a redelivered or duplicate message: the signature it asks for is there already
+    return _sign_locked(user, document)
+
+
+@transaction.atomic
+def _sign_queue_failed(*, document_id: int, user_id: int, error: str) -> None:
+    """Out of the queue, with the reason for the signer to read; they may ask again."""
+    signature = (
+        DocumentSignature.objects.select_for_update()
+        .filter(document_id=document_id, signer_id=user_id, signed_at__isnull=True)
+        .first()
+    )
+    if signature is None:
+        return
+    signature.sign_queued_at = None
+    signature.sign_error = error[:2000]
+    signature.save(update_fields=["sign_queued_at", "sign_error"])
+
+
+def document_sign_queued(*, document_id: int, user_id: int) -> Document | None:
+    """The `documents.sign` task: make the signature `user_id` asked for in a batch, if still due.
+
+    Idempotent: a document this user has signed already is left alone (None). A refusal found now (the
+    document changed, the key is missing, the user lost the right to sign) is recorded on the signature for
+    the signer to see, not raised: retrying would not change it. Database errors are raised for the task
+    to retry.
+    """
+    from napiter.audit.actor import audit_actor
+    from napiter.documents.signing import SigningKeyMissing
+
+    user = User.objects.select_related("office").filter(pk=user_id).first()
+    if user is None:
+        return None
+    with audit_actor(user.pk):
+        try:
+            return _sign_queued(user=user, document_id=document_id)
+        except DatabaseError:
+            raise
+        except Http404:
+            error = NOT_FOUND_MESSAGE
+        except (SignatureRefused, SigningKeyMissing) as exc:
+            error = str(exc)
+        except SoftTimeLimitExceeded:
+            error = "Penandatanganan melebihi batas waktu; silakan ulangi."
+        except Exception as exc:  # any other failure is this signature's: recorded for the signer to see
+            logger.exception("document %s: the queued signature of user %s failed", document_id, user_id)
+            error = f"Penandatanganan gagal: {type(exc).__name__}: {exc}"
+        _sign_queue_failed(document_id=document_id, user_id=user.pk, error=error)
+    return None
 
 
 # --- reads of the content, logged ------------------------------------------------------------------------

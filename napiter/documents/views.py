@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from napiter.accounts.models import User
 from napiter.documents.formatting import date_long, datetime_long
-from napiter.documents.forms import DocumentRequestForm, SignForm, VerifyUploadForm
+from napiter.documents.forms import DocumentRequestForm, SignBatchForm, SignForm, VerifyUploadForm
 from napiter.documents.kinds import label_for
 from napiter.documents.models import Document
 from napiter.documents.ratelimit import rate_limited
@@ -28,8 +28,10 @@ from napiter.documents.selectors import (
     document_stored_file_check,
     document_subject_label,
     documents_of_user,
+    documents_to_sign,
 )
 from napiter.documents.services import (
+    SIGN_BATCH_MAX,
     DocumentNotReady,
     SignatureRefused,
     document_download,
@@ -37,6 +39,7 @@ from napiter.documents.services import (
     document_preview,
     document_request,
     document_sign,
+    documents_sign_batch,
 )
 from napiter.documents.signing import SigningKeyMissing
 from napiter.paging import page_window
@@ -58,6 +61,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     items = []
     for document in window.rows:
         pending = sorted((s for s in document.signatures.all() if s.signed_at is None), key=lambda s: s.order)
+        mine = next((s for s in pending if s.signer_id == user.pk), None)
         items.append(
             {
                 "document": document,
@@ -65,9 +69,58 @@ def document_list(request: HttpRequest) -> HttpResponse:
                 "my_turn": document.status == Document.Status.AWAITING_SIGNATURE
                 and bool(pending)
                 and pending[0].signer_id == user.pk,
+                "sign_queued": mine is not None and mine.sign_queued_at is not None,
+                "sign_error": mine.sign_error if mine is not None else "",
             }
         )
-    return render(request, "documents/list.html", {"items": items, "page": window.page, "has_next": window.has_next})
+    context = {
+        "items": items,
+        "page": window.page,
+        "has_next": window.has_next,
+        "to_sign_count": documents_to_sign(user).count(),
+    }
+    return render(request, "documents/list.html", context)
+
+
+def _document_ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()]
+
+
+def _sign_batch_page(
+    request: HttpRequest, documents: list[Document], *, form: SignBatchForm | None = None, status: int = 200
+) -> HttpResponse:
+    form = form or SignBatchForm(initial={"documents": ",".join(str(d.pk) for d in documents)})
+    rows = [{"document": d, "kind_label": label_for(d.kind)} for d in documents]
+    context = {
+        "rows": rows,
+        "form": form,
+        "errors": _form_errors(form) if form.is_bound else [],
+        "limit": SIGN_BATCH_MAX,
+    }
+    return render(request, "documents/sign_batch.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_sign_batch_view(request: HttpRequest) -> HttpResponse:
+    """GET: the confirmation page for the documents chosen on "Dokumen saya" (`dokumen`), or every document
+    awaiting the user's signature (`semua`). POST: queue the signatures and report what was refused."""
+    user = _user(request)
+    to_sign = documents_to_sign(user)
+    if request.method == "GET":
+        if not request.GET.get("semua"):
+            to_sign = to_sign.filter(pk__in=_document_ids(request.GET.getlist("dokumen")))
+        return _sign_batch_page(request, list(to_sign[:SIGN_BATCH_MAX]))
+    form = SignBatchForm(request.POST)
+    if form.is_valid():
+        try:
+            result = documents_sign_batch(user=user, document_ids=form.cleaned_data["documents"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "documents/sign_batch_result.html", {"result": result})
+    listed = to_sign.filter(pk__in=_document_ids(str(request.POST.get("documents", "")).split(",")))
+    return _sign_batch_page(request, list(listed[:SIGN_BATCH_MAX]), form=form, status=400)
 
 
 def _detail_context(user: User, document: Document) -> dict[str, Any]:
@@ -127,7 +180,7 @@ def _request_refused(request: HttpRequest, errors: list[str], *, status: int) ->
     return render(request, "documents/request_error.html", {"errors": errors}, status=status)
 
 
-def _form_errors(form: DocumentRequestForm | SignForm | VerifyUploadForm) -> list[str]:
+def _form_errors(form: DocumentRequestForm | SignForm | SignBatchForm | VerifyUploadForm) -> list[str]:
     return [str(error) for errors in form.errors.values() for error in errors]
 
 

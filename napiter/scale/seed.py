@@ -54,6 +54,7 @@ USERNAME_PREFIX = "skala."
 MARKER_AGENCY = "skala-data"
 NATIONAL_OFFICE = "SKL-KEMENSOS"
 NATIONAL_USER = "skala.nasional"
+NATIONAL_SUPERVISOR = "skala.supervisor"
 MAX_PLANS = 10_000
 LONG_TIMELINE_VISITS = 150
 
@@ -430,16 +431,25 @@ def _staff(provinces: Sequence[Region]) -> _Staff:
         username=NATIONAL_USER, office=national_office, role=roles.PENDAMPING, password=password,
         first_name="Pendamping", last_name="Nasional", position="Pekerja Sosial Ahli",
     )  # fmt: skip
-    # One supervisor approves for every office: each account costs a deliberately slow password hash.
-    supervisor = user_upsert(
-        username=f"{USERNAME_PREFIX}supervisor", office=national_office, role=roles.SUPERVISOR, password=password,
-        first_name="Supervisor", last_name="Nasional", position="Kepala Subdirektorat Rehabilitasi Sosial",
-    )  # fmt: skip
+    supervisor = _national_supervisor(national_office)
     assessor = user_upsert(
         username=f"{USERNAME_PREFIX}asesor", office=national_office, role=roles.ASESOR, password=password,
         first_name="Asesor", last_name="Uji", position="Asesor Deradikalisasi",
     )  # fmt: skip
     return _Staff(offices, caseworkers, supervisor, national, assessor)
+
+
+def _national_supervisor(national_office: Office) -> User:
+    """One supervisor approves for every office (each account costs a deliberately slow password hash), and
+    asks for and signs the national office's periodic report. Created when missing, also on a scale set
+    built before it existed; left as it is otherwise."""
+    existing = User.objects.filter(username=NATIONAL_SUPERVISOR).first()
+    if existing is not None:
+        return existing
+    return user_upsert(
+        username=NATIONAL_SUPERVISOR, office=national_office, role=roles.SUPERVISOR, password=settings.DEMO_PASSWORD,
+        first_name="Supervisor", last_name="Nasional", position="Kepala Subdirektorat Rehabilitasi Sosial",
+    )  # fmt: skip
 
 
 WITA_PROVINCES = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
@@ -860,6 +870,9 @@ def seed_scale(
         raise ScaleSeedError("Jumlah orang harus paling sedikit 1.")
     existing = scale_people_count()
     if existing == people:
+        national_office = Office.objects.filter(code=NATIONAL_OFFICE).first()
+        if national_office is not None:
+            _national_supervisor(national_office)
         return ScaleResult(people=people, created=False)
     if existing:
         raise ScaleSeedError(

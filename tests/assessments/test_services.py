@@ -205,5 +205,15 @@ def test_overdue_reviews_list_each_persons_current_assessment(cast, demo_version
     current = submitted_assessment(cast.asesor, late, demo_version, 1, assessed_on=dt.date(2025, 3, 1))  # 2025-06-01
     submitted_assessment(cast.asesor, fresh, demo_version, 0, assessed_on=dt.date(2025, 5, 1))  # 2025-11-01
     due = list(reviews_overdue(cast.banten_pendamping, today=dt.date(2025, 7, 1)))
-    assert due == [current]
+    assert due == [current.pk]
     assert list(reviews_overdue(cast.kaltim_pendamping, today=dt.date(2025, 7, 1))) == []
+
+
+def test_an_earlier_overdue_review_does_not_count_once_a_newer_assessment_is_current(cast, demo_version):
+    """The current assessment is picked first, then its review date is checked: not the newest of the
+    overdue ones."""
+    person = PersonFactory.create()
+    submitted_assessment(cast.asesor, person, demo_version, 2, assessed_on=dt.date(2025, 1, 5))  # 2025-02-05
+    submitted_assessment(cast.asesor, person, demo_version, 0, assessed_on=dt.date(2025, 5, 1))  # 2025-11-01
+    assert list(reviews_overdue(cast.banten_pendamping, today=dt.date(2025, 7, 1))) == []
+    assert len(reviews_overdue(cast.banten_pendamping, today=dt.date(2025, 11, 2))) == 1

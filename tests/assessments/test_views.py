@@ -138,6 +138,21 @@ def test_due_list_shows_overdue_reviews_in_scope(cast, client_for, demo_version)
     assert "Orang Terlambat" not in client_for(cast.kaltim_pendamping).get("/asesmen/").content.decode()
 
 
+def test_due_list_pages_overdue_reviews_most_overdue_first(cast, client_for, demo_version):
+    for day in range(1, 28):  # 27 people, each overdue since a different day of February
+        person = PersonFactory.create(full_name=f"Orang Asesmen {day:02d}")
+        submitted_assessment(cast.asesor, person, demo_version, 2, assessed_on=dt.date(2025, 1, day))
+    client = client_for(cast.banten_pendamping)
+    first = client.get("/asesmen/").content.decode()
+    second = client.get("/asesmen/?hal=2").content.decode()
+    assert first.count('data-testid="overdue"') == 25
+    assert second.count('data-testid="overdue"') == 2
+    assert first.index("Orang Asesmen 01") < first.index("Orang Asesmen 25")
+    assert "Orang Asesmen 26" not in first
+    assert "Orang Asesmen 27" in second
+    assert "hal=2" in first
+
+
 def test_submitted_assessment_joins_the_person_timeline(cast, client_for, demo_version):
     person = PersonFactory.create()
     submitted_assessment(cast.asesor, person, demo_version, 1, assessed_on=dt.date(2025, 3, 1))

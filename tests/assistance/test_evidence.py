@@ -12,11 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assistance.models import Grant
+from assistance.services import grant_deliver
 from napiter.audit.models import AccessEvent
 from napiter.documents.models import Document
 from napiter.documents.services import document_render, document_request, document_sign
 from napiter.documents.signing import check_signatures
-from tests.assistance.factories import approved_grant, grant_for_matrix
+from napiter.uploads import clean_image
+from tests.assistance.factories import BAJU_MUSLIM, approved_grant, grant_for_matrix
 from tests.documents.factories import ensure_test_pki
 from tests.factories import PersonFactory
 from tests.images import jpeg_bytes, png_bytes
@@ -122,6 +124,30 @@ def test_grant_files_are_logged_reads_and_404_out_of_scope(cast, client_for, nam
     assert response["Cache-Control"] == "private, no-store"
     assert AccessEvent.objects.filter(object_id=str(grant.pk), person_id=grant.person_id, user_id=cast.banten_kabid.pk)
     assert client_for(cast.kaltim_pendamping).get(reverse(name, args=[grant.pk])).status_code == 404
+
+
+def test_signed_bast_embeds_a_full_size_photo_and_signature_at_print_resolution(cast):
+    """A 1600-pixel photo and a wide signature scan, as stored, go into the PDF at 150 dpi of the boxes the
+    print stylesheet gives them (120 x 90 mm and 70 x 28 mm), not at the pixels stored."""
+    ensure_test_pki()
+    grant = grant_deliver(
+        user=cast.banten_pendamping, grant_id=approved_grant(person=PersonFactory()).pk,
+        delivered_on=dt.date.today(), items=BAJU_MUSLIM, photo=clean_image(jpeg_bytes((1600, 1200))),
+        recipient_signature=clean_image(png_bytes((1600, 700)), keep_transparency=True),
+    )  # fmt: skip
+    document = document_request(user=cast.banten_pendamping, kind="bast", subject_id=grant.pk)
+    rendered = document_render(document_id=document.pk)
+    assert rendered is not None
+    assert rendered.status == Document.Status.AWAITING_SIGNATURE, rendered.error
+    signed = document_sign(user=cast.banten_kabid, document_id=document.pk)
+    with signed.file.open("rb") as handle:
+        pdf = handle.read()
+    sizes = _pdf_images(pdf)
+    assert (708, 531) in sizes, sizes  # the hand-over photo
+    assert (377, 165) in sizes, sizes  # the recipient's signature
+    assert all(width <= 708 and height <= 531 for width, height in sizes), sizes
+    (check,) = check_signatures(pdf)
+    assert (check.intact, check.valid) == (True, True)
 
 
 def test_signed_bast_carries_the_recipient_signature_and_the_photo_and_validates(cast):

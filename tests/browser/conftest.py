@@ -107,13 +107,20 @@ def phone_page(browser: Browser, site: str) -> Iterator[Page]:
 
 @pytest.fixture
 def log_in() -> Callable[[Page, str], None]:
-    """`log_in(page, username)`: through the real login form, with the demo password."""
+    """`log_in(page, username)`: through the real login form, with the demo password, and for a user with
+    an authenticator the code it shows. A code is accepted once: log each user in once per test."""
+    from napiter.accounts.models import User
+    from napiter.accounts.security import confirmed_devices, totp_code
 
     def submit(page: Page, username: str) -> None:
         page.goto("/masuk/")
         page.get_by_label("Nama pengguna").fill(username)
         page.get_by_label("Kata sandi").fill(settings.DEMO_PASSWORD)
         page.get_by_role("button", name="Masuk").click()
+        device = confirmed_devices(User.objects.get(username=username)).first()
+        if device is not None:
+            page.get_by_label("Kode verifikasi").fill(totp_code(device))
+            page.get_by_role("button", name="Verifikasi").click()
         expect(page.get_by_test_id("office")).to_be_visible()
 
     return submit

@@ -28,6 +28,7 @@ def test_caseworker_logs_in_through_the_form_and_sees_her_office_in_indonesian(
     expect(page.get_by_test_id("role")).to_have_text(["Pendamping"])
     nav = page.locator("nav")
     expect(nav.get_by_role("link", name="Beranda")).to_be_visible()
+    nav.get_by_role("button", name="Lainnya").click()
     expect(nav.get_by_role("link", name="Wilayah")).to_be_visible()
     expect(nav.get_by_role("button", name="Keluar")).to_be_visible()
     # A caseworker is not staff: the admin entry must not be offered to her.

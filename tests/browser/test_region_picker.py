@@ -23,6 +23,7 @@ def test_region_picker_on_a_phone_fills_each_level_from_the_one_above(
     wilayah = page.locator("nav").get_by_role("link", name="Wilayah")
     expect(wilayah).to_be_hidden()
     page.get_by_role("button", name="Menu").click()
+    page.locator("nav").get_by_role("button", name="Lainnya").click()
     wilayah.click()
     expect(page.get_by_role("heading", name="Wilayah Kemendagri")).to_be_visible()
 

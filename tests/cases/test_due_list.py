@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -151,3 +152,31 @@ def test_due_list_query_count_does_not_grow_with_the_list(cast, client_for):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).content.decode().count('data-due="') == 20
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_due_list_pages_in_the_database_in_the_same_order(cast, client_for):
+    """An office with more due items than a page: the page is a LIMIT of the ordered UNION, so the two pages
+    together are the whole list in order, each item once, and only the first page links onward."""
+    today = timezone.localdate()
+    for n in range(16):  # 16 cases, each with an overdue review and an overdue visit: 32 items
+        CaseFactory(
+            person=PersonFactory(full_name=f"Orang Tempo {n:02d}"),
+            next_review_on=today - dt.timedelta(days=n),
+            opened_on=today - dt.timedelta(days=100 + 3 * n),
+        )
+    client = client_for(cast.banten_kabid)
+    url = reverse("cases:due-list")
+    first = client.get(url).content.decode()
+    second = client.get(f"{url}?hal=2").content.decode()
+
+    def rows(html: str) -> list[tuple[str, str]]:
+        return re.findall(r'<tr data-due="(\w+)" data-case="(\d+)"', html)
+
+    expected = [(i.kind, str(i.case.pk)) for i in due_items_for(cast.banten_kabid, today=today)]
+    assert len(expected) == 32
+    assert len(rows(first)) == 25
+    assert rows(first) + rows(second) == expected
+    assert "hal=2" in first
+    assert "Berikutnya" in first
+    assert "Berikutnya" not in second
+    assert "hal=1" in second

@@ -28,6 +28,26 @@ def test_typo_tolerant_name_search(cast, client_for, people):
     assert names(client.get(reverse("cases:person-list"), {"q": "Hidayat"})) == ["Rahmat Hidayat"]
 
 
+def test_names_containing_the_words_come_first_then_the_most_similar(cast, client_for, base_data):
+    """Exact matches alphabetically (even a weaker trigram match of the whole name), then typo matches by
+    similarity: a common name is not drowned by its look-alikes, and typing more narrows it."""
+    for name in (
+        "Sitti Nurlela",
+        "Nur Siti Halimah",
+        "Siti Nurhaliza",
+        "Zainab Siti Nur",
+        "Siti Nur Aini",
+        "Sita Nuri",
+    ):
+        PersonFactory(full_name=name)
+    client = client_for(cast.banten_pendamping)
+    # "Nur Siti Halimah" has every trigram of "siti nur" (similarity 1), but not the words in that order;
+    # "Sitti Nurlela" is less similar; "Sita Nuri" is below the threshold.
+    assert names(client.get(reverse("cases:person-list"), {"q": "siti nur"})) == [
+        "Siti Nur Aini", "Siti Nurhaliza", "Zainab Siti Nur", "Nur Siti Halimah", "Sitti Nurlela",
+    ]  # fmt: skip
+
+
 def test_search_by_nik_with_separators(cast, client_for, people):
     response = client_for(cast.banten_pendamping).get(reverse("cases:person-list"), {"q": "3673.0112 0385 0007"})
     assert names(response) == ["Joko Susilo"]

@@ -164,3 +164,61 @@ def world(cast) -> World:
         reported_by=cast.koordinator, reported_at=timezone.now(),
     )  # fmt: skip
     return World(today=today, period=period, a=a, b=b, c=c, d=d, e=e, f=f)
+
+
+@dataclass
+class LinkedWorld:
+    base: World
+    g: Person
+
+
+@pytest.fixture
+def linked_world(cast, world) -> LinkedWorld:
+    """`world` plus records that make the measures linked to filtered lists differ from one another and from
+    their unfiltered lists:
+
+    - G eks_napiter in Banten: case rehabilitasi opened 200 days ago, review in 30 days, never visited (visit
+      overdue, review not). Assessments Sedang, then Sedang again (unchanged). Grant proposed 90 days ago and
+      delivered 60 days ago (before the period), Rp 7.900.000.
+    - Plans: a Kemenag draft in Banten (Rp 25 jt); a Kemendikdasmen plan agreed in Banten (Rp 40 jt) with two
+      realisation reports (Rp 5 jt and Rp 7 jt spent, 3 and 4 reached); a Kemendikdasmen plan agreed in
+      Kalimantan Timur (Rp 10 jt) that has not reported.
+
+    Then, for the Banten supervisor: overdue visits 2 (B, G), reviews 1 (B); levels Rendah 1 (A improved),
+    Sedang 1 (G unchanged), Tinggi 2 (B first, C worsened); grants registered 4, in the period 3, delivered 2,
+    in the period 1, committed Rp 20.800.000, delivered Rp 15.800.000. National: overdue visits 3 people
+    (B, E, G), reviews 2 (B, E); Sedang 2 (G unchanged, E first). Plans: draft 2 (Rp 175 jt), submitted 1
+    (Rp 150 jt), agreed 3 (Rp 130 jt); spent Rp 32 jt, reached 22, plans reporting 2.
+    """
+    today, days = world.today, dt.timedelta
+    g = PersonFactory.create(category=Person.Category.EX_CONVICT, full_name="Gita Dashboard")
+    CaseFactory.create(
+        person=g, stage=Case.Stage.REHABILITATION, opened_on=today - days(200), next_review_on=today + days(30)
+    )
+    version = demo_instrument_for_matrix(g)
+    sedang = version.bands.get(rank=2)
+    _assess(g, sedang, on=today - days(300))
+    _assess(g, sedang, on=today - days(30))
+    grant_g = delivered_grant(person=g)
+    Grant.objects.filter(pk=grant_g.pk).update(created_at=timezone.now() - days(90), delivered_on=today - days(60))
+
+    from sinergi.services import plan_create
+
+    plan_create(user=cast.kemenag_perencana, data=plan_data(regency=None, budget=Decimal("25000000")))
+    other = Ministry.objects.get(code="kemendikdasmen")
+    unit = MinistryUnit.objects.get(ministry=other, name="Direktorat Uji")
+    reporting = ActionPlan.objects.create(
+        ministry=other, status=ActionPlan.Status.AGREED, created_by=cast.koordinator,
+        **plan_data(unit=unit, regency=None, budget=Decimal("40000000"), title="Pelatihan vokasi mitra"),
+    )  # fmt: skip
+    for quarter, spent, reached in ((1, 5_000_000, 3), (2, 7_000_000, 4)):
+        RealisationReport.objects.create(
+            plan=reporting, quarter=quarter, progress_percent=25 * quarter, budget_spent=Decimal(spent),
+            beneficiaries_reached=reached, reported_by=cast.koordinator, reported_at=timezone.now(),
+        )  # fmt: skip
+    ActionPlan.objects.create(
+        ministry=other, status=ActionPlan.Status.AGREED, created_by=cast.koordinator,
+        **plan_data(unit=unit, regency=None, province=Region.objects.get(code="64"), budget=Decimal("10000000"),
+                    title="Rumah baca keluarga mitra"),
+    )  # fmt: skip
+    return LinkedWorld(base=world, g=g)

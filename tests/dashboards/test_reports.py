@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case
 from dashboards.models import PeriodicReport
 from dashboards.periods import MONTHLY, QUARTERLY, YEARLY
 from dashboards.services import (
+    OVERDUE_LIST_LIMIT,
     periodic_report_create,
     periodic_report_request_signing,
     periodic_report_update,
@@ -26,6 +28,7 @@ from dashboards.tasks import generate_periodic_reports
 from napiter.documents.models import Document
 from napiter.documents.services import document_render, document_sign
 from tests.documents.factories import ensure_test_pki
+from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +188,35 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(cast, client_for,
     response = client.post(reverse("dashboards:report-request", args=[report.pk]), follow=True)
     assert "Isi ringkasan pelaksanaan sebelum mengajukan laporan" in response.content.decode()
     assert not Document.objects.filter(kind="laporan_periodik").exists()
+
+
+def test_long_overdue_list_is_cut_to_the_most_overdue_with_the_count_of_the_rest(cast):
+    """26 cases, each with an overdue visit and an overdue review: 52 items, more than a report lists. It
+    names the 50 most overdue (every visit, then the reviews from the oldest) and counts the 2 left out."""
+    ensure_test_pki()
+    kabid = cast.banten_kabid
+    today = timezone.localdate()
+    cases = [
+        CaseFactory.create(
+            opened_on=today - dt.timedelta(days=400 + i), next_review_on=today - dt.timedelta(days=10 + i)
+        )
+        for i in range(26)
+    ]
+    assert 2 * len(cases) == OVERDUE_LIST_LIMIT + 2
+    report = periodic_report_create(user=kabid, kind=MONTHLY, day=today, today=today)
+    periodic_report_update(user=kabid, report_id=report.pk, summary="Ringkasan.", obstacles="", follow_up="")
+    document = periodic_report_request_signing(user=kabid, report_id=report.pk)
+    rendered = document_render(document_id=document.pk)
+    assert rendered is not None
+    assert rendered.status == Document.Status.AWAITING_SIGNATURE, rendered.error
+
+    text = _pdf_text(rendered)
+
+    assert (
+        "Ditampilkan 50 kegiatan yang paling lama terlambat dari seluruhnya 52; 2 kegiatan terlambat lainnya "
+        "tercantum pada daftar jatuh tempo di aplikasi." in text
+    )
+    assert all(f"Kasus #{case.pk} Kunjungan pemantauan" in text for case in cases)
+    assert f"Kasus #{cases[-1].pk} Peninjauan kasus" in text  # the oldest review
+    for least_overdue in cases[:2]:
+        assert f"Kasus #{least_overdue.pk} Peninjauan kasus" not in text

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from rest_framework.test import APIClient
 
 from napiter.documents.models import Document
+from napiter.documents.pki import DemoSigner, ensure_demo_pki
 from napiter.documents.services import SignatureRefused, document_render, document_request, document_sign
-from napiter.documents.signing import check_signatures
-from tests.documents.factories import signed_case_report
+from napiter.documents.signing import check_signatures, sign_pdf
+from tests.documents.factories import rendered_case_report, signed_case_report
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +121,30 @@ def test_signing_twice_is_refused(demo_pki, cast):
     with pytest.raises(SignatureRefused, match="sudah ditandatangani lengkap"):
         document_sign(user=cast.banten_kabid, document_id=document.pk)
     assert document.signatures.get().signed_at is not None
+
+
+def test_a_key_renewed_in_place_signs_the_next_document(tmp_path, settings, cast):
+    """A signer's key is opened once per process, but per version of its file: after the administrator
+    replaces the file, the next signature is made with the new key, without a restart."""
+    settings.SIGNING_KEYS_DIR = tmp_path
+    kabid = DemoSigner("dinsos.banten.kabid", "Ahmad Fauzi", "Kepala Bidang", "Dinas Sosial Provinsi Banten")
+    ensure_demo_pki(directory=tmp_path, signers=[kabid], passphrase=settings.SIGNING_KEY_PASSPHRASE)
+    data = _pdf(rendered_case_report())
+    stamp = {"name": "Ahmad Fauzi", "nip": "", "position": "Kepala Bidang", "office": "Dinsos", "time": "hari ini"}
+
+    def sign() -> str:
+        signed = sign_pdf(
+            data=data, field_name="ttd1", username=kabid.username, stamp=stamp,
+            verification_url="https://contoh.go.id/v/ABC", reason="Uji", location="Serang",
+        )  # fmt: skip
+        return signed.certificate_subject
+
+    assert "Ahmad Fauzi" in sign()
+    assert "Ahmad Fauzi" in sign()  # the same file: the key opened before
+    (tmp_path / "dinsos.banten.kabid.p12").unlink()
+    ensure_demo_pki(
+        directory=tmp_path, signers=[replace(kabid, full_name="Pejabat Pengganti")],
+        passphrase=settings.SIGNING_KEY_PASSPHRASE,
+    )  # fmt: skip
+
+    assert "Pejabat Pengganti" in sign()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from datetime import timedelta
 
 import pytest
 from celery.schedules import schedule
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 
 from napiter.accounts.tasks import sessions_clear_expired
 from napiter.celery import app as celery_app
+from napiter.celery import freeze_startup_objects
 
 
 def _session(expiry_seconds: int) -> str:
@@ -83,3 +87,14 @@ def test_no_task_opts_out_of_late_acknowledgement_or_outlives_the_visibility_tim
         assert task.acks_late is True, name
         assert task.reject_on_worker_lost is not False, name
         assert (task.time_limit or celery_app.conf.task_time_limit) < visibility, name
+
+
+def test_a_worker_process_starts_with_the_pdf_libraries_loaded_and_out_of_the_collectors_way() -> None:
+    assert any(ref() is freeze_startup_objects for _key, ref in worker_process_init.receivers)
+    try:
+        freeze_startup_objects()
+
+        assert {"weasyprint", "pyhanko.sign"} <= set(sys.modules)
+        assert gc.get_freeze_count() > 100_000  # Django, the apps and both libraries: full collections skip them
+    finally:
+        gc.unfreeze()

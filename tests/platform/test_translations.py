@@ -17,12 +17,20 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 IGNORE = [".venv", "var", "static/vendor", "tests", "*.egg-info", "node_modules"]
 
 
-def test_every_marked_string_has_an_english_translation(tmp_path, settings):
-    """Regenerate the catalogue from the sources into a copy: nothing may come out untranslated."""
-    shutil.copytree(LOCALE, tmp_path / "locale")
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
+def test_every_marked_string_has_an_english_translation(tmp_path, settings, monkeypatch):
+    """Regenerate the catalogue from a copy of the sources: nothing may come out untranslated. makemessages
+    writes into every `locale/` directory under the working directory, so it runs in the copy and the
+    repository's catalogue stays as it is."""
+    source = tmp_path / "src"
+    shutil.copytree(
+        settings.BASE_DIR,
+        source,
+        ignore=shutil.ignore_patterns(*IGNORE, ".git", ".mypy_cache", ".*cache", "__pycache__"),
+    )
+    monkeypatch.chdir(source)
+    settings.LOCALE_PATHS = [source / "locale"]
     call_command("makemessages", locale=["en"], ignore_patterns=IGNORE, no_obsolete=True, verbosity=0)
-    catalogue = polib.pofile(str(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    catalogue = polib.pofile(str(source / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in catalogue if not e.obsolete and (not e.translated() or e.fuzzy)]
     assert missing == [], f"add English for these strings in locale/en/LC_MESSAGES/django.po: {missing}"
 

@@ -18,6 +18,8 @@ from napiter.scale.seed import (
     BULK_TABLES,
     LONG_TIMELINE_VISITS,
     MARKER_AGENCY,
+    NATIONAL_OFFICE,
+    NATIONAL_SUPERVISOR,
     NATIONAL_USER,
     ScaleSeedError,
     long_timeline_person_id,
@@ -123,6 +125,23 @@ def test_second_run_changes_nothing_and_another_size_is_refused(scale) -> None:
     assert (Person.objects.count(), Visit.objects.count(), Grant.objects.count(), Assessment.objects.count()) == before
     with pytest.raises(ScaleSeedError, match=f"{PEOPLE} orang"):
         seed_scale(people=PEOPLE + 1)
+
+
+def test_second_run_adds_the_national_supervisor_to_a_set_built_without_one(scale) -> None:
+    """The national office's supervisor asks for and signs its periodic report; a set seeded before that
+    account existed gets it on the next run, and a run after that leaves it as it is."""
+    User.objects.filter(username=NATIONAL_SUPERVISOR).update(username="skala.supervisor-lama")
+
+    assert not seed_scale(people=PEOPLE).created
+
+    supervisor = User.objects.get(username=NATIONAL_SUPERVISOR)
+    assert supervisor.office is not None
+    assert supervisor.office.code == NATIONAL_OFFICE
+    assert "supervisor" in supervisor.role_names()
+    assert supervisor.has_perm("documents.sign_document")
+    password = supervisor.password
+    assert not seed_scale(people=PEOPLE).created
+    assert User.objects.get(username=NATIONAL_SUPERVISOR).password == password
 
 
 def test_seed_demo_runs_beside_scale_data_but_not_beside_real_people(scale) -> None:

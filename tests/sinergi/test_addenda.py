@@ -292,6 +292,31 @@ def test_coordinator_cannot_open_the_proposal_page(cast, client_for, plans):
 # --- API ------------------------------------------------------------------------------------------------
 
 
+def test_plan_history_shows_what_each_applied_addendum_changed(cast, client_for, plans, demo_pki):
+    sign_document(plans[0].agreement.document_id)
+    returned = _propose(cast.kemenag_perencana, plans[0], budget=Decimal("990000000"))
+    addendum_return(user=cast.koordinator, addendum_id=returned.pk, comment="Melebihi pagu.")
+    proposed = _propose(cast.kemenag_perencana, plans[0], target_victims=5, budget=Decimal("175000000"))
+    addendum = addendum_approve(user=cast.koordinator, addendum_id=proposed.pk)
+    assert addendum.document is not None
+    sign_document(addendum.document.pk)
+
+    response = client_for(cast.kemenag_perencana).get(reverse("sinergi:plan-detail", args=[plans[0].pk]))
+    history = response.context["history"]
+    assert [e.action for e, _changes in history][-1] == "diadendum"
+    assert all(changes == [] for e, changes in history[:-1])  # submissions and approvals change no field
+    event, changes = history[-1]
+    assert event.snapshot["addendum"] == addendum.document.number
+    assert [(c["label"], c["old_display"], c["new_display"]) for c in changes] == [
+        ("Sasaran korban", "0", "5"), ("Anggaran (Rp)", "Rp 150.000.000", "Rp 175.000.000"),
+    ]  # fmt: skip
+    html = response.content.decode()
+    assert "<span data-before>Rp 150.000.000</span>, Menjadi <span data-after>Rp 175.000.000</span>" in html
+    assert "Rp 990.000.000" not in html  # the returned proposal never reached the plan
+    other = client_for(cast.kemenag_perencana).get(reverse("sinergi:plan-detail", args=[plans[1].pk]))
+    assert all(changes == [] for _e, changes in other.context["history"])
+
+
 def test_api_propose_then_return(cast, plans):
     response = _api(cast.kemenag_perencana).post(
         "/api/v1/addenda/",
