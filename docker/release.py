@@ -47,9 +47,16 @@ def release() -> None:
     from django.db import connection
 
     # A session-level lock: it outlives the transactions migrate commits on this same connection, and
-    # PostgreSQL drops it by itself should this process die half-way.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [RELEASE_LOCK_KEY])
+    # PostgreSQL drops it by itself should this process die half-way. Waited for by polling, never by a
+    # blocking pg_advisory_lock(): a statement blocked on the lock is an open transaction, and the other
+    # container's CREATE INDEX CONCURRENTLY (the indexes on large tables) waits for every open transaction
+    # to end, a deadlock PostgreSQL can only break by failing one of the two.
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [RELEASE_LOCK_KEY])
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(1)
     try:
         call_command("migrate", interactive=False, verbosity=1)
         call_command("load_regions")
