@@ -84,10 +84,12 @@ def test_password_hash_never_reaches_the_log_but_its_change_does(cast):
 
 
 def test_truncate_of_an_audited_table_is_recorded(cast):
+    # A transactional test's flush truncates tables too, and the log keeps that: count from here.
+    since = _last_id()
     with connection.cursor() as cursor:
-        # After a transactional test has flushed the database, `cast` writes the role groups again inside
-        # this test's transaction; their deferred foreign-key checks must run before a TRUNCATE may.
+        # After such a flush `cast` writes the role groups again inside this test's transaction; their
+        # deferred foreign-key checks must run before a TRUNCATE may.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE auth_group_permissions")
-    (event,) = _events("auth_group_permissions", operation="TRUNCATE")
+    (event,) = _events("auth_group_permissions", operation="TRUNCATE", id__gt=since)
     assert (event.row_pk, event.old, event.new) == (None, None, None)
