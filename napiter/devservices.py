@@ -455,7 +455,7 @@ def run(var_dir: Path, port: int, *, serve_only: bool = False) -> int:
             children = [
                 _spawn(
                     [str(bin_dir / "gunicorn"), "napiter.wsgi", "--bind", f"127.0.0.1:{port}",
-                     "--workers", "2", "--threads", "4", "--timeout", "120",
+                     "--workers", "2", "--threads", "4", "--timeout", "120", "--keep-alive", "10",
                      "--access-logfile", "-"],
                     env,
                 ),

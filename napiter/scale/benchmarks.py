@@ -323,9 +323,11 @@ def load_caseworkers(ctx: Context) -> Measure:
             "BENCH_SESSION_COOKIE": settings.SESSION_COOKIE_NAME,
         }
         log = (ctx.var_dir / "load-gunicorn.log").open("w")
+        # --keep-alive above the users' longest pause: with gunicorn's 2 s default, a connection closed by
+        # the server while a caseworker reads a page is reused by the client at that moment, and fails.
         server = subprocess.Popen(
             [str(bin_dir / "gunicorn"), "napiter.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--threads", "4", "--timeout", "120", "--log-level", "warning"],
+             "--threads", "4", "--timeout", "120", "--keep-alive", "10", "--log-level", "warning"],
             env=env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
