@@ -1,4 +1,5 @@
-"""The person list's filters: one FilterSet for the page and the API, both ending in `people_search`."""
+"""The person list's filters: one FilterSet for the page and the API, both ending in `people_search` (the page
+in `people_search_pages`, its paged form)."""
 
 from __future__ import annotations
 
@@ -39,17 +40,18 @@ class PersonFilterSet(django_filters.FilterSet):
         return queryset  # applied together in filter_queryset
 
     def filter_queryset(self, queryset: QuerySet[Person]) -> QuerySet[Person]:
+        return people_search(queryset, self.search_filters())  # type: ignore[arg-type]
+
+    def search_filters(self) -> PersonFilters:
+        """The valid form's values (call `is_valid()` first)."""
         d = self.form.cleaned_data
         region = (d.get("region") or "").strip()
         if region and not is_region_code(region):
             region = "-"  # matches nothing, like any other unknown code
-        return people_search(
-            queryset,  # type: ignore[arg-type]
-            PersonFilters(
-                q=d.get("q") or "", category=d.get("category") or "", region=region, stage=d.get("stage") or "",
-                office=d.get("office"), caseworker=d.get("caseworker"), opened_from=d.get("opened_from"),
-                opened_to=d.get("opened_to"), closed_from=d.get("closed_from"), closed_to=d.get("closed_to"),
-                level=(d.get("level") or "").strip(), open_case=d.get("terbuka") == "1",
-                overdue=d.get("terlambat") or "", movement=d.get("perubahan") or "",
-            ),
+        return PersonFilters(
+            q=d.get("q") or "", category=d.get("category") or "", region=region, stage=d.get("stage") or "",
+            office=d.get("office"), caseworker=d.get("caseworker"), opened_from=d.get("opened_from"),
+            opened_to=d.get("opened_to"), closed_from=d.get("closed_from"), closed_to=d.get("closed_to"),
+            level=(d.get("level") or "").strip(), open_case=d.get("terbuka") == "1",
+            overdue=d.get("terlambat") or "", movement=d.get("perubahan") or "",
         )  # fmt: skip

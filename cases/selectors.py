@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Exists,
@@ -186,33 +189,122 @@ class PersonFilters:
     today: dt.date | None = None  # the day `overdue` is judged on; today when not given
 
 
-def people_search(people: PersonQuerySet, filters: PersonFilters) -> PersonQuerySet:
-    """Narrow an already scoped queryset. `q` is a NIK (16 digits, separators allowed) or part of a name,
-    matched typo-tolerantly with trigrams on the indexed UPPER(full_name)."""
+# Typo-tolerant matches are sought among names at least this similar (pg_trgm word similarity) first, then
+# at the server's threshold (pg_trgm.word_similarity_threshold, 0.6 by default): a closer threshold leaves
+# the trigram index far fewer candidates to fetch and rank, and usually fills a page on its own.
+NAME_SIMILARITY_TIERS = (0.7,)
+
+
+def _name_term(filters: PersonFilters) -> str:
+    """The name part of `q`, as compared (upper case, single spaces); empty for a NIK or no `q`."""
     q = filters.q.strip()
     digits = normalize_number(q)
+    if not q or (digits.isdigit() and len(digits) == 16):
+        return ""
+    return " ".join(q.split()).upper()
+
+
+def _name_contains(term: str) -> Q:
+    return Q(uname__contains=term)
+
+
+def people_search(people: PersonQuerySet, filters: PersonFilters) -> PersonQuerySet:
+    """Narrow an already scoped queryset. `q` is a NIK (16 digits, separators allowed) or part of a name,
+    matched typo-tolerantly with trigrams on the indexed UPPER(full_name): names containing the words as
+    typed come first, alphabetically; then the typo-tolerant matches, the most similar first. For a page of
+    that order, `people_search_pages` finds the same rows for a fraction of the cost."""
+    people = _people_filter(people, filters)
+    term = _name_term(filters)
+    if not term:
+        return people
+    contains = _name_contains(term)
+    return (
+        people.alias(uname=Upper("full_name"))
+        .filter(contains | Q(uname__trigram_word_similar=term))
+        .alias(
+            contains_term=ExpressionWrapper(contains, output_field=BooleanField()),
+            similarity=SqlCase(
+                When(contains, then=Value(None)),
+                default=TrigramWordSimilarity(term, Upper("full_name")),
+                output_field=FloatField(),
+            ),
+        )
+        .order_by("-contains_term", F("similarity").desc(nulls_last=True), "full_name", "id")
+    )
+
+
+class NameSearchPages:
+    """Slices of `people_search`'s order for a name, found part by part so that a page costs what it shows.
+
+    The names containing the words come first, alphabetically: the (full_name, id) index walks them in that
+    order and stops at the page, where ranking every match by similarity read all of them (two percent of a
+    million people are called Nugroho). Only a page they do not fill looks further, among the typo-tolerant
+    matches: first those at least as similar as each of NAME_SIMILARITY_TIERS, then at the server's
+    threshold. A tier that fills the page holds the same rows the full order has there: every name in it
+    ranks above every name outside it."""
+
+    def __init__(self, people: PersonQuerySet, term: str) -> None:
+        self.people = people.alias(uname=Upper("full_name"))
+        self.term = term
+
+    def __getitem__(self, window: slice) -> list[Person]:
+        start, stop = window.start or 0, window.stop
+        if stop is None or window.step is not None:
+            raise ValueError("a page of a name search is a bounded slice")
+        contains = self.people.filter(_name_contains(self.term)).order_by("full_name", "id")
+        rows = list(contains[start:stop])
+        if len(rows) == stop - start:
+            return rows
+        # How many containing names precede the typo-tolerant ones: known from this page unless it lies
+        # wholly past them, then counted (at most `start` of them).
+        before = start + len(rows) if rows or not start else contains[:start].count()
+        offset, wanted = start + len(rows) - before, stop - start - len(rows)
+        similar = (
+            self.people.filter(uname__trigram_word_similar=self.term)
+            .exclude(_name_contains(self.term))
+            .alias(similarity=TrigramWordSimilarity(self.term, Upper("full_name")))
+            .order_by("-similarity", "full_name", "id")
+        )
+        for threshold in (*NAME_SIMILARITY_TIERS, None):
+            with _word_similarity_threshold(threshold):
+                found = list(similar[offset : offset + wanted])
+            if len(found) == wanted or threshold is None:
+                return rows + found
+        raise AssertionError("unreachable: the last tier returns")
+
+
+@contextmanager
+def _word_similarity_threshold(threshold: float | None) -> Iterator[None]:
+    """pg_trgm's `%>` threshold set to `threshold` for the block (None: left as the server has it)."""
+    if threshold is None:
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold', true)")
+        (previous,) = cursor.fetchone() or (None,)
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(threshold)])
+        try:
+            yield
+        finally:
+            if previous is None:
+                cursor.execute("RESET pg_trgm.word_similarity_threshold")
+            else:
+                cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [previous])
+
+
+def people_search_pages(people: PersonQuerySet, filters: PersonFilters) -> PersonQuerySet | NameSearchPages:
+    """`people_search`, to be sliced into pages (see NameSearchPages)."""
+    term = _name_term(filters)
+    if not term:
+        return people_search(people, filters)
+    return NameSearchPages(_people_filter(people, filters), term)
+
+
+def _people_filter(people: PersonQuerySet, filters: PersonFilters) -> PersonQuerySet:
+    """Every filter but the name in `q` (a NIK in `q` is one)."""
+    digits = normalize_number(filters.q.strip())
     if digits.isdigit() and len(digits) == 16:
         people = people.filter(nik=digits)
-    elif q:
-        # Names containing the words as typed come first, alphabetically; then the typo-tolerant matches, the
-        # most similar first. The exact test comes first in the filter and in the order, so PostgreSQL
-        # computes the trigram similarity only for names not containing the words: for a common name
-        # (two percent of a million people are called Nugroho) that halves the search.
-        term = " ".join(q.split()).upper()
-        contains = Q(uname__contains=term)
-        people = (
-            people.alias(uname=Upper("full_name"))
-            .filter(contains | Q(uname__trigram_word_similar=term))
-            .alias(
-                contains_term=ExpressionWrapper(contains, output_field=BooleanField()),
-                similarity=SqlCase(
-                    When(contains, then=Value(None)),
-                    default=TrigramWordSimilarity(term, Upper("full_name")),
-                    output_field=FloatField(),
-                ),
-            )
-            .order_by("-contains_term", F("similarity").desc(nulls_last=True), "full_name", "id")
-        )
     if filters.category:
         people = people.filter(category=filters.category)
     if filters.region:

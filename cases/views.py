@@ -30,6 +30,7 @@ from cases.selectors import (
     case_get_for_user,
     case_notes_visible_to,
     people_likely_duplicates,
+    people_search_pages,
     people_visible_to,
     person_get_for_user,
     person_sensitive_value,
@@ -74,11 +75,13 @@ def _people_user(request: HttpRequest) -> User:
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     user = _people_user(request)
-    filters = PersonFilterSet(request.GET, queryset=people_visible_to(user).order_by("full_name", "id"))
+    people = people_visible_to(user).order_by("full_name", "id").select_related("domicile_region")
+    filters = PersonFilterSet(request.GET, queryset=people)
     for field in filters.form.fields.values():
         field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
-    people = filters.qs if filters.is_valid() else people_visible_to(user).none()
-    window = page_window(request, people.select_related("domicile_region"))
+    window = page_window(
+        request, people_search_pages(people, filters.search_filters()) if filters.is_valid() else people.none()
+    )
     query = request.GET.copy()
     query.pop("hal", None)
     return render(

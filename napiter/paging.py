@@ -6,14 +6,21 @@ not "page 3 of 40,000".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 PAGE_SIZE = 25
+
+
+class Sliceable(Protocol[T_co]):
+    """A queryset, or anything else that gives the rows of a slice (cases.selectors.NameSearchPages)."""
+
+    def __getitem__(self, window: slice, /) -> Iterable[T_co]: ...
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,7 @@ class Window(Generic[T]):
 
 
 def page_window(
-    request: HttpRequest, queryset: QuerySet[Any], *, size: int = PAGE_SIZE, param: str = "hal"
+    request: HttpRequest, queryset: Sliceable[Any], *, size: int = PAGE_SIZE, param: str = "hal"
 ) -> Window[Any]:
     try:
         page = max(1, int(request.GET.get(param, "1")))

@@ -18,9 +18,9 @@ class NavItem:
     label: str | Promise
     url_name: str
 
-    @property
-    def url(self) -> str:
-        return reverse(self.url_name)
+    def link(self, path: str) -> NavLink:
+        url = reverse(self.url_name)
+        return NavLink(self.label, self.url_name, url, url == path)
 
     def allowed(self, user: User) -> bool:
         # The admin site is outside the registry and guards itself: it opens to staff only.
@@ -40,18 +40,32 @@ class NavGroup:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A link as one request shows it: its address reversed once, and whether it is the page being shown."""
+
+    label: str | Promise
+    url_name: str
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
 class NavEntry:
     key: str
     label: str | Promise
-    items: list[NavItem]
+    items: list[NavLink]
 
     @property
     def is_menu(self) -> bool:
         return len(self.items) > 1
 
     @property
-    def link(self) -> NavItem:
+    def link(self) -> NavLink:
         return self.items[0]
+
+    @property
+    def active(self) -> bool:
+        return any(item.active for item in self.items)
 
 
 def _single(label: str | Promise, url_name: str) -> NavGroup:
@@ -89,9 +103,11 @@ NAV_GROUPS = (
 NAV_ITEMS = tuple(item for group in NAV_GROUPS for item in group.items)
 
 
-def nav_menu_for(user: User) -> list[NavEntry]:
-    """The user's top-level entries, in order, each with the links open to the user; empty groups left out."""
+def nav_menu_for(user: User, path: str = "") -> list[NavEntry]:
+    """The user's top-level entries, in order, each with the links open to the user; empty groups left out.
+    A link to `path` (the page being shown) is marked active."""
     entries = [
-        NavEntry(group.key, group.label, [item for item in group.items if item.allowed(user)]) for group in NAV_GROUPS
+        NavEntry(group.key, group.label, [item.link(path) for item in group.items if item.allowed(user)])
+        for group in NAV_GROUPS
     ]
     return [entry for entry in entries if entry.items]

@@ -86,3 +86,61 @@ def test_pagination_keeps_filters_and_needs_no_count(cast, client_for, django_as
     with django_assert_max_num_queries(12) as captured:
         client.get(reverse("cases:person-list"), {"category": "keluarga"})
     assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+
+
+SIMILAR_NAMES = (
+    # Containing "SITI NUR" (first, alphabetically) ...
+    "Siti Nur Aini", "Siti Nurhaliza", "Zainab Siti Nur", "Ani Siti Nurjanah",
+    # ... then look-alikes, some at least 0.7 similar, some between the server's 0.6 and 0.7.
+    "Nur Siti Halimah", "Sitti Nurlela", "Siti Nuraini Dewi", "Sitti Nurul", "Siti Nu", "Sita Nurma",
+    "Sitih Nuri", "Siti Nhur",
+)  # fmt: skip
+
+
+def _ranked(term: str):
+    from cases.models import Person
+    from cases.selectors import PersonFilters, people_search, people_search_pages
+
+    people = Person.objects.all()
+    return people_search(people, PersonFilters(q=term)), people_search_pages(people, PersonFilters(q=term))
+
+
+@pytest.mark.parametrize("term", ["siti nur", "siti nurr", "sitti nur", "nur", "zzz qqq"])
+def test_every_page_of_a_name_search_holds_the_rows_of_the_full_order(base_data, term):
+    """The paged search finds each page part by part (names containing the words, then look-alikes by
+    similarity tier); whatever the page size and where the page starts, its rows are the full order's."""
+    from cases.selectors import NameSearchPages
+
+    for name in SIMILAR_NAMES:
+        PersonFactory(full_name=name)
+    full, pages = _ranked(term)
+    assert isinstance(pages, NameSearchPages)
+    expected = list(full.values_list("full_name", flat=True))
+    for size in (1, 2, 3, 5, 25):
+        for start in range(0, len(expected) + 2):
+            got = [p.full_name for p in pages[start : start + size]]
+            assert got == expected[start : start + size], (size, start)
+
+
+def test_a_page_of_names_containing_the_words_needs_no_similarity_ranking(
+    base_data, django_assert_max_num_queries
+):
+    for name in SIMILAR_NAMES:
+        PersonFactory(full_name=name)
+    _full, pages = _ranked("siti nur")
+    with django_assert_max_num_queries(1) as captured:
+        assert [p.full_name for p in pages[0:3]] == ["Ani Siti Nurjanah", "Siti Nur Aini", "Siti Nuraini Dewi"]
+    assert "WORD_SIMILARITY" not in captured.captured_queries[0]["sql"].upper()
+
+
+def test_the_similarity_tier_leaves_the_server_threshold_as_it_was(base_data):
+    from django.db import connection, transaction
+
+    for name in SIMILAR_NAMES:
+        PersonFactory(full_name=name)
+    _full, pages = _ranked("sitti nur")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.65")
+        assert len(pages[0:25]) > 0
+        cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold')")
+        assert cursor.fetchone() == ("0.65",)
