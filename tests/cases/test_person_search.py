@@ -117,14 +117,12 @@ def test_every_page_of_a_name_search_holds_the_rows_of_the_full_order(base_data,
     assert isinstance(pages, NameSearchPages)
     expected = list(full.values_list("full_name", flat=True))
     for size in (1, 2, 3, 5, 25):
-        for start in range(0, len(expected) + 2):
+        for start in range(len(expected) + 2):
             got = [p.full_name for p in pages[start : start + size]]
             assert got == expected[start : start + size], (size, start)
 
 
-def test_a_page_of_names_containing_the_words_needs_no_similarity_ranking(
-    base_data, django_assert_max_num_queries
-):
+def test_a_page_of_names_containing_the_words_needs_no_similarity_ranking(base_data, django_assert_max_num_queries):
     for name in SIMILAR_NAMES:
         PersonFactory(full_name=name)
     _full, pages = _ranked("siti nur")
