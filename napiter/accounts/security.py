@@ -125,11 +125,8 @@ def needs_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    cached: bool | None = getattr(user, "_needs_two_factor", None)
-    if cached is None:
-        cached = user.groups.filter(name__in=TWO_FACTOR_ROLES).exists()
-        user._needs_two_factor = cached  # type: ignore[attr-defined]
-    return cached
+    # From the roles the request reads anyway (User.role_names, once per user object): no query of its own.
+    return any(name in TWO_FACTOR_ROLES for name in user.role_names())
 
 
 def is_verified(user: AbstractBaseUser | AnonymousUser) -> bool:

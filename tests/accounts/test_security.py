@@ -36,6 +36,7 @@ from napiter.accounts.security import (
     TWO_FACTOR_ROLES,
     confirmed_devices,
     lockout_message,
+    needs_two_factor,
     totp_code,
 )
 from napiter.accounts.services import user_upsert
@@ -250,6 +251,16 @@ def _kl_official_user(cast) -> User:
 def test_the_role_table_and_these_tests_agree_on_who_needs_two_factor():
     assert set(TWO_FACTOR_ROLES) == set(TWO_FACTOR_USERS)
     assert set(TWO_FACTOR_ROLES) | set(PASSWORD_ONLY_USERS) == set(roles.ROLES)
+
+
+@pytest.mark.django_db
+def test_who_needs_two_factor_is_read_from_the_roles_the_request_already_has(cast, django_assert_num_queries):
+    """Every request asks; once the user's roles are read (User.role_names), the answer costs no query."""
+    for role in (*TWO_FACTOR_USERS, *PASSWORD_ONLY_USERS):
+        user = User.objects.get(pk=_user_for(cast, role).pk)
+        user.role_names()
+        with django_assert_num_queries(0):
+            assert needs_two_factor(user) is (role in TWO_FACTOR_USERS), role
 
 
 @pytest.mark.parametrize("role", list(TWO_FACTOR_USERS))
