@@ -272,16 +272,24 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _warm_up(port: int, targets: Path) -> None:
-    """Every gunicorn thread serves a few pages first: the workers import the application lazily."""
+    """Every gunicorn process serves each page a few times first: the workers import the application and
+    compile the templates lazily. Eight at a time, so that the requests reach every process, not only the
+    first to accept."""
     import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
 
     work = next(iter(json.loads(targets.read_text()).values()))
     cookie = f"{settings.SESSION_COOKIE_NAME}={work['session']}"
-    for path in ["/orang/", f"/orang/{work['people'][0]}/", f"/orang/kasus/{work['cases'][0]}/", "/orang/?q=ahmad"] * 4:
+
+    def get(path: str) -> None:
         request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
         with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - our own local server
             if response.status != 200:
                 raise RuntimeError(f"warm-up GET {path}: {response.status}")
+
+    paths = ["/orang/", f"/orang/{work['people'][0]}/", f"/orang/kasus/{work['cases'][0]}/", "/orang/?q=ahmad"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(get, paths * 16))
 
 
 def _load_targets(path: Path) -> None:
