@@ -38,11 +38,11 @@ with warnings.catch_warnings():
 
 
 # The web server of `make run` and of the load benchmark: a process per core and a spare, each with two
-# threads for the time a request waits on the database. Processes, not threads, share the CPU: a request's
-# Python holds its process's interpreter lock, so four threads in two processes queued behind each other
-# (100 caseworkers for 2 minutes at 1M people: p95 380 ms with 2 x 4, 230 ms with 4 x 2). The keep-alive
-# outlasts the longest pause between a user's pages: with gunicorn's 2 s default, a connection closed as it
-# was reused failed.
+# threads for the time a request waits on the database. Processes share the CPU where threads cannot: a
+# request's Python holds its process's interpreter lock. Measured (100 caseworkers for 2 minutes at 1M
+# people) the difference is inside this machine's noise: p95 280-380 ms with 2 x 4, 230-470 ms with 4 x 2.
+# The keep-alive outlasts the longest pause between a user's pages: with gunicorn's 2 s default, a
+# connection closed as it was reused failed.
 GUNICORN_OPTIONS = ("--workers", "4", "--threads", "2", "--timeout", "120", "--keep-alive", "10")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
