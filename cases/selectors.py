@@ -195,13 +195,17 @@ class PersonFilters:
 NAME_SIMILARITY_TIERS = (0.7,)
 
 
+def _nik(filters: PersonFilters) -> str | None:
+    """The NIK in `q` (16 digits, separators allowed), if that is what `q` is."""
+    digits = normalize_number(filters.q.strip())
+    return digits if digits.isdigit() and len(digits) == 16 else None
+
+
 def _name_term(filters: PersonFilters) -> str:
     """The name part of `q`, as compared (upper case, single spaces); empty for a NIK or no `q`."""
-    q = filters.q.strip()
-    digits = normalize_number(q)
-    if not q or (digits.isdigit() and len(digits) == 16):
+    if _nik(filters) is not None:
         return ""
-    return " ".join(q.split()).upper()
+    return " ".join(filters.q.split()).upper()
 
 
 def _name_contains(term: str) -> Q:
@@ -302,9 +306,9 @@ def people_search_pages(people: PersonQuerySet, filters: PersonFilters) -> Perso
 
 def _people_filter(people: PersonQuerySet, filters: PersonFilters) -> PersonQuerySet:
     """Every filter but the name in `q` (a NIK in `q` is one)."""
-    digits = normalize_number(filters.q.strip())
-    if digits.isdigit() and len(digits) == 16:
-        people = people.filter(nik=digits)
+    nik = _nik(filters)
+    if nik is not None:
+        people = people.filter(nik=nik)
     if filters.category:
         people = people.filter(category=filters.category)
     if filters.region:

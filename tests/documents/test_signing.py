@@ -148,3 +148,19 @@ def test_a_key_renewed_in_place_signs_the_next_document(tmp_path, settings, cast
     )  # fmt: skip
 
     assert "Pejabat Pengganti" in sign()
+
+
+def test_signed_attributes_name_the_signers_own_certificate(demo_pki, cast):
+    """PAdES signed attributes: content type, message digest and a signing-certificate-v2 whose hash is the
+    signer's certificate (built once per key and reused, so it must still be the key that signed)."""
+    import hashlib
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    (embedded,) = PdfFileReader(io.BytesIO(_pdf(signed_case_report()))).embedded_signatures
+    attrs = {attr["type"].native: attr["values"] for attr in embedded.signer_info["signed_attrs"]}
+    assert set(attrs) == {"content_type", "message_digest", "signing_certificate_v2"}
+    (ess,) = attrs["signing_certificate_v2"][0]["certs"]
+    assert ess["cert_hash"].native == hashlib.sha256(embedded.signer_cert.dump()).digest()
+    assert ess["issuer_serial"]["serial_number"].native == embedded.signer_cert.serial_number
