@@ -136,7 +136,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account before any password is checked (django-axes).
     "napiter.accounts.security.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "napiter.accounts.backends.RoleBackend",  # ModelBackend, one query for roles and permissions
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "login"

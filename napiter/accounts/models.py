@@ -129,6 +129,7 @@ class User(AbstractUser):
     """A person who works in one office; what they may do comes from their role groups."""
 
     objects: ClassVar[OfficeUserManager] = OfficeUserManager()
+    _role_names: list[str]  # set by napiter.accounts.backends.grants_load
 
     office = models.ForeignKey(
         Office, verbose_name="kantor", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
@@ -142,10 +143,9 @@ class User(AbstractUser):
 
     def role_names(self) -> list[str]:
         """The user's roles, read once per user object (a request's user asks many times)."""
-        from napiter.accounts.roles import ROLES
+        if not hasattr(self, "_role_names"):
+            from napiter.accounts.backends import grants_load
 
-        cached: list[str] | None = getattr(self, "_role_names", None)
-        if cached is None:
-            cached = sorted(name for name in self.groups.values_list("name", flat=True) if name in ROLES)
-            self._role_names = cached
-        return cached
+            grants_load(self)
+        names: list[str] = self._role_names
+        return names

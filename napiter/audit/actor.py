@@ -30,6 +30,13 @@ SETTING = "napiter.user_id"
 # changes are still recorded, with no application user.
 _MODIFYING = re.compile(r"\s*\(?\s*(?:INSERT|UPDATE|DELETE|MERGE|WITH|COPY|CALL|TRUNCATE)\b", re.IGNORECASE)
 _ROLLBACK = re.compile(r"\s*ROLLBACK\b", re.IGNORECASE)
+# Tables outside the change log that ordinary reads write to: the access log (each row names its reader)
+# and the sessions. Telling PostgreSQL the user before these writes, and resetting it after, would add
+# two round trips to every page that shows a person.
+UNATTRIBUTED_TABLES = ("audit_accessevent", "django_session")
+_UNATTRIBUTED = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(?:' + "|".join(UNATTRIBUTED_TABLES) + r')"\s', re.IGNORECASE
+)
 _STATE_ATTR = "_napiter_audit_actor"
 
 
@@ -90,7 +97,7 @@ class ActorWrapper:
         conn: BaseDatabaseWrapper = context["connection"]
         _session(conn)
         if isinstance(sql, str):
-            if _MODIFYING.match(sql):
+            if _MODIFYING.match(sql) and not _UNATTRIBUTED.match(sql):
                 wanted = _as_setting(self.actor())  # may itself query (the request's lazy user)
                 state = _session(conn)
                 if state.value != wanted:

@@ -4,7 +4,7 @@ import ipaddress
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
 
 from napiter.accounts.models import User
@@ -21,7 +21,6 @@ def _client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-@transaction.atomic
 def access_log(
     *,
     user: User | AnonymousUser,
@@ -58,6 +57,8 @@ def access_log(
         ip_address=_client_ip(request) if request is not None else None,
         path=request.path if request is not None else "",
     )
-    event.full_clean(exclude=["created_at", "prev_hash", "hash"])
-    event.save(force_insert=True)
+    # clean() states the reveal rule in Indonesian; the database's constraint (the same rule) would
+    # cost a query and two savepoints more on every page that shows a person, and refuses anyway.
+    event.full_clean(exclude=["created_at", "prev_hash", "hash"], validate_constraints=False)
+    event.save(force_insert=True)  # one statement: atomic on its own, or part of the caller's read
     return event

@@ -1,14 +1,19 @@
 """The application user reaches PostgreSQL's change trigger, and leaves again when the request ends."""
 
+import time
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from napiter.accounts.middleware import SEEN_RESOLUTION_SECONDS, SESSION_SEEN, SESSION_STARTED
 from napiter.audit import actor
-from napiter.audit.actor import audit_actor
-from napiter.audit.models import ChangeEvent
+from napiter.audit.actor import UNATTRIBUTED_TABLES, audit_actor
+from napiter.audit.models import AccessEvent, ChangeEvent
+from napiter.audit.tables import audited_tables, tables_of
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +71,30 @@ def test_a_read_only_request_costs_no_extra_statement(cast, client_for, monkeypa
     assert applied == []
     Group.objects.filter(name="asesor").update(name="asesor-x")  # outside requests: nothing to set either
     assert applied == []
+
+
+def test_logging_a_read_and_saving_the_session_set_no_actor(cast, client_for, monkeypatch):
+    # Only tables that exist and are outside the change log may be written without an actor.
+    assert set(UNATTRIBUTED_TABLES) <= set(tables_of(["audit", "sessions"]))
+    assert not set(UNATTRIBUTED_TABLES) & audited_tables()
+    person = PersonFactory()
+    applied = []
+    original = actor._apply
+    monkeypatch.setattr(
+        actor, "_apply", lambda conn, state, value: applied.append(value) or original(conn, state, value)
+    )
+    client = client_for(cast.banten_pendamping)
+    session = client.session
+    session[SESSION_STARTED] = session[SESSION_SEEN] = time.time() - SEEN_RESOLUTION_SECONDS - 1
+    session.save()  # seen a while ago: this request saves the session again
+    response = client.get(reverse("cases:person-detail", args=[person.pk]))
+    assert response.status_code == 200
+    assert AccessEvent.objects.filter(person_id=person.pk, user_id=cast.banten_pendamping.pk).exists()
+    assert client.session[SESSION_SEEN] > time.time() - SEEN_RESOLUTION_SECONDS
+    assert applied == []
+    with audit_actor(cast.koordinator.pk):  # a write to an audited table still sets it
+        Group.objects.filter(name="asesor").update(name="asesor-bnpt")
+    assert applied == [str(cast.koordinator.pk), ""]
 
 
 def test_audit_actor_attributes_writes_and_resets(cast):

@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from napiter.accounts.models import Office
 from napiter.accounts.services import user_upsert
@@ -48,6 +49,16 @@ def test_reveal_needs_a_reason_and_the_fields(cast):
         reason="Verifikasi data untuk penyaluran bantuan UEP",
     )
     assert event.fields_revealed == ["address", "nik"]
+
+
+def test_logging_a_read_is_one_insert_in_the_readers_transaction(cast):
+    """Every page that shows a person logs: no savepoint and no constraint query around the row."""
+    user = cast.banten_pendamping
+    user.office  # noqa: B018 - the office is copied into the row; read it before counting
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        access_log(user=user, action=AccessEvent.Action.VIEW, obj_type="cases.person", obj_id=7, person_id=7)
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements == ["INSERT"]
 
 
 def test_database_refuses_a_reveal_without_reason_even_past_the_service(cast):
