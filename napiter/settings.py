@@ -114,6 +114,11 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render through Django's own Jinja2 copies of its widget templates: a case page draws about
+# twenty-five widgets, a fifth of its time through the Django template engine (p50 64 -> 51 ms). Pages
+# themselves stay Django templates; the region picker renders its own (napiter.regions.forms).
+FORM_RENDERER = "django.forms.renderers.Jinja2"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"postgres://postgres@127.0.0.1:{DEV_PG_PORT}/napiter")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
