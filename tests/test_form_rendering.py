@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates, Jinja2, get_default_renderer
+from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2, get_default_renderer
 
 MODULES = [
     "assessments.forms",
@@ -23,7 +23,7 @@ MODULES = [
 ]
 
 
-def _forms() -> list[type[forms.Form]]:
+def _forms() -> list[type[forms.BaseForm]]:
     found = []
     for name in MODULES:
         module = importlib.import_module(name)
@@ -33,9 +33,9 @@ def _forms() -> list[type[forms.Form]]:
     return found
 
 
-def _instance(cls: type[forms.Form], **kwargs: object) -> forms.BaseForm | None:
+def _instance(cls: type[forms.BaseForm], data: dict[str, str] | None, renderer: BaseRenderer) -> forms.BaseForm | None:
     try:
-        return cls(**kwargs)
+        return cls(data=data, renderer=renderer)
     except TypeError:
         return None  # needs arguments of its own (a user, an instance): covered through its pages
 
