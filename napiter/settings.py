@@ -314,6 +314,9 @@ CONTENT_SECURITY_POLICY = {
 SESSION_IDLE_MINUTES = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30)
 SESSION_MAX_HOURS = env.int("DJANGO_SESSION_MAX_HOURS", default=8)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Every request reads its session: from Valkey, where the database copy is cached. Writes go to both; a
+# session missing from the cache (evicted, flushed, Valkey down) is read from the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Sign-in lockout (django-axes): per account *and* client address, so that failures from one place
 # cannot lock the owner out from another. Unlock: the admin's "Access attempts", or `axes_reset_username`.

@@ -350,7 +350,8 @@ def load_caseworkers(ctx: Context) -> Measure:
                     env=env, cwd=BASE_DIR, check=True, stdout=subprocess.DEVNULL,
                 )  # fmt: skip
             with (prefix.parent / "locust_stats.csv").open() as stats_file:
-                total = next(r for r in csv.DictReader(stats_file) if r["Name"] == "Aggregated")
+                stats = list(csv.DictReader(stats_file))
+            total = next(r for r in stats if r["Name"] == "Aggregated")
             with (prefix.parent / "locust_failures.csv").open() as failures_file:
                 kinds = [f"{r['Occurrences']}x {r['Name']}: {r['Error']}" for r in csv.DictReader(failures_file)]
         finally:
@@ -367,7 +368,9 @@ def load_caseworkers(ctx: Context) -> Measure:
         p50=p50,
         p95=p95,
         note=f"{ctx.load_users} users, {ctx.load_seconds} s: {requests} requests, {failures} failures, "
-        f"{float(total['Requests/s']):.1f} req/s; peak MB is gunicorn's (log: {ctx.var_dir / 'load-gunicorn.log'})"
+        f"{float(total['Requests/s']):.1f} req/s; p50/p95 ms by page: "
+        + ", ".join(f"{r['Name']} {r['50%']}/{r['95%']}" for r in stats if r["Name"] != "Aggregated")
+        + f"; peak MB is gunicorn's (log: {ctx.var_dir / 'load-gunicorn.log'})"
         + "".join(f"; {kind}" for kind in kinds[:3]),
     )
 

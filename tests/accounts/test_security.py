@@ -14,9 +14,13 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
+from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -510,6 +514,29 @@ def test_session_ends_after_eight_hours_however_active(cast, client_for):
     response = client.get("/", follow=True)
     assert "Sesi Anda berakhir karena sudah berlangsung lebih dari 8 jam." in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_signed_in_request_reads_its_session_from_the_cache_and_falls_back_to_the_database(cast, client_for):
+    client = client_for(cast.banten_pendamping)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    # Evicted from the cache (or Valkey restarted empty): the database copy still holds the sign-in.
+    cache.delete(f"{cached_db.KEY_PREFIX}{client.session.session_key}")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert [q for q in queries.captured_queries if q["sql"].startswith('SELECT "django_session"')]
+    assert "_auth_user_id" in client.session
+
+
+def test_signing_out_ends_the_session_in_the_cache_and_the_database(cast, client_for):
+    client = client_for(cast.banten_pendamping)
+    key = client.session.session_key
+    client.post(reverse("logout"))
+    assert cache.get(f"{cached_db.KEY_PREFIX}{key}") is None
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/").status_code == 302
 
 
 def test_idle_api_session_answers_401(cast, client_for):
