@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from assistance.models import Grant, MonitoringVisit, Programme
 from assistance.services import (
@@ -33,7 +34,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
     name = factory.Sequence(lambda n: f"UEP Dinsos Banten {n}")
     form = Programme.Form.UEP
     funding_source = Programme.FundingSource.APBD_PROVINCE
-    fiscal_year = factory.LazyFunction(lambda: dt.date.today().year)
+    fiscal_year = factory.LazyFunction(lambda: timezone.localdate().year)
     budget_ceiling = 50_000_000
     unit_value_min = 5_000_000
     unit_value_max = 7_900_000
@@ -82,7 +83,7 @@ def verified_grant(**kwargs: object) -> Grant:
 def approved_grant(**kwargs: object) -> Grant:
     grant = verified_grant(**kwargs)
     return grant_approve(
-        user=kabid(), grant_id=grant.pk, decree_number="SK-460/012/DINSOS", decree_date=dt.date.today()
+        user=kabid(), grant_id=grant.pk, decree_number="SK-460/012/DINSOS", decree_date=timezone.localdate()
     )
 
 
@@ -96,7 +97,7 @@ BAJU_MUSLIM = [
 def delivered_grant(**kwargs: object) -> Grant:
     grant = approved_grant(**kwargs)
     return grant_deliver(
-        user=pendamping(), grant_id=grant.pk, delivered_on=dt.date.today(), items=BAJU_MUSLIM, supplier="CV Amanah"
+        user=pendamping(), grant_id=grant.pk, delivered_on=timezone.localdate(), items=BAJU_MUSLIM, supplier="CV Amanah"
     )
 
 
@@ -105,8 +106,9 @@ def grant_for_matrix(person: Person) -> Grant:
     matrix needs one record of each kind."""
     grant = approved_grant(person=person)
     return grant_deliver(
-        user=pendamping(), grant_id=grant.pk, delivered_on=dt.date.today(), items=BAJU_MUSLIM, supplier="CV Amanah",
-        photo=clean_image(jpeg_bytes()), recipient_signature=clean_image(png_bytes(), keep_transparency=True),
+        user=pendamping(), grant_id=grant.pk, delivered_on=timezone.localdate(), items=BAJU_MUSLIM,
+        supplier="CV Amanah", photo=clean_image(jpeg_bytes()),
+        recipient_signature=clean_image(png_bytes(), keep_transparency=True),
     )  # fmt: skip
 
 
@@ -114,6 +116,6 @@ def monitoring_photo_for_matrix(person: Person) -> MonitoringVisit:
     """A monitoring visit with a photo, on the matrix grant (made first under the "grant" subject)."""
     return monitoring_visit_record(
         user=pendamping(), grant_id=person.grants.get().pk,
-        data=VisitInput(month=3, visited_on=dt.date.today(), business_running=True, assets_present=True,
+        data=VisitInput(month=3, visited_on=timezone.localdate(), business_running=True, assets_present=True,
                         photo=clean_image(jpeg_bytes())),
     )  # fmt: skip

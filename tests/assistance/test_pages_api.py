@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -26,7 +26,6 @@ from tests.assistance.factories import (
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
 
 
 def _api(user) -> APIClient:
@@ -43,7 +42,7 @@ def test_programme_page_counts_match_the_grants(cast, client_for):
     grant_reject(user=cast.banten_kabid, grant_id=proposed_grant(programme=programme).pk, reason="Ganda")
     monitoring_visit_record(
         user=cast.banten_pendamping, grant_id=delivered[0].pk,
-        data=VisitInput(6, TODAY, business_running=True, assets_present=True),
+        data=VisitInput(6, timezone.localdate(), business_running=True, assets_present=True),
     )  # fmt: skip
 
     response = client_for(cast.banten_kabid).get(reverse("assistance:programme-detail", args=[programme.pk]))
@@ -106,7 +105,8 @@ def test_grant_page_is_logged_and_shows_the_checks(cast, client_for):
 def test_the_html_approve_refusal_is_shown_with_its_reason(cast, client_for):
     grant = verified_grant(decile=6)
     response = client_for(cast.banten_kabid).post(
-        reverse("assistance:grant-approve", args=[grant.pk]), {"decree_number": "SK-9", "decree_date": TODAY}
+        reverse("assistance:grant-approve", args=[grant.pk]),
+        {"decree_number": "SK-9", "decree_date": timezone.localdate()},
     )
     assert response.status_code == 400
     assert "verifikasi tidak lolos: Desil paling tinggi 4" in response.content.decode()
@@ -128,19 +128,21 @@ def test_api_lifecycle_propose_verify_approve_deliver(cast):
     grant_id = created.json()["id"]
     assert created.json()["status"] == "usulan"
     assert pendamping.post(f"/api/v1/grants/{grant_id}/verify/").json()["checks_passed"] is True
-    body = {"decree_number": "SK-1", "decree_date": TODAY}
+    body = {"decree_number": "SK-1", "decree_date": timezone.localdate()}
     # The route is not the pendamping's at all; another office's supervisor is refused with the reason.
     assert pendamping.post(f"/api/v1/grants/{grant_id}/approve/", body, format="json").status_code == 404
     refused = _api(cast.kemensos_supervisor).post(f"/api/v1/grants/{grant_id}/approve/", body, format="json")
     assert refused.status_code == 403
     assert refused.json()["detail"] == "Bantuan ini ditetapkan oleh kantor pengusulnya (Dinas Sosial Provinsi Banten)."
     approved = kabid.post(
-        f"/api/v1/grants/{grant_id}/approve/", {"decree_number": "SK-1", "decree_date": TODAY}, format="json"
+        f"/api/v1/grants/{grant_id}/approve/",
+        {"decree_number": "SK-1", "decree_date": timezone.localdate()},
+        format="json",
     )
     assert approved.json()["status"] == "ditetapkan"
     over = pendamping.post(
         f"/api/v1/grants/{grant_id}/deliver/",
-        {"delivered_on": TODAY, "items": [{"name": "Kandang", "quantity": 1, "unit_value": 9_000_000}]},
+        {"delivered_on": timezone.localdate(), "items": [{"name": "Kandang", "quantity": 1, "unit_value": 9_000_000}]},
         format="json",
     )
     assert over.status_code == 400
@@ -148,7 +150,7 @@ def test_api_lifecycle_propose_verify_approve_deliver(cast):
     delivered = pendamping.post(
         f"/api/v1/grants/{grant_id}/deliver/",
         {
-            "delivered_on": TODAY,
+            "delivered_on": timezone.localdate(),
             "items": [{"name": "Bibit ayam", "quantity": 100, "unit": "ekor", "unit_value": 79_000}],
         },
         format="json",
@@ -157,7 +159,7 @@ def test_api_lifecycle_propose_verify_approve_deliver(cast):
     assert delivered.json()["items"][0]["total"] == 7_900_000
     visit = pendamping.post(
         f"/api/v1/grants/{grant_id}/monitoring/",
-        {"month": 3, "visited_on": TODAY, "business_running": False, "assets_present": True},
+        {"month": 3, "visited_on": timezone.localdate(), "business_running": False, "assets_present": True},
         format="json",
     )
     assert visit.status_code == 201
@@ -185,7 +187,7 @@ def test_the_supervisor_acknowledges_a_misuse_alert_from_the_grant_page(cast, cl
     grant = delivered_grant()
     visit = monitoring_visit_record(
         user=cast.banten_pendamping, grant_id=grant.pk,
-        data=VisitInput(3, TODAY, business_running=True, assets_present=False, misuse=True),
+        data=VisitInput(3, timezone.localdate(), business_running=True, assets_present=False, misuse=True),
     )  # fmt: skip
     url = reverse("assistance:grant-alert-acknowledge", args=[grant.pk])
     page = client_for(cast.banten_kabid).get(reverse("assistance:grant-detail", args=[grant.pk]))

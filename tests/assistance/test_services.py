@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from assistance.models import Grant, Programme
 from assistance.selectors import monitoring_alerts_for, monitoring_due_for
@@ -37,11 +38,10 @@ from tests.assistance.factories import (
 from tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
 
 
 def _approve(user, grant):
-    return grant_approve(user=user, grant_id=grant.pk, decree_number="SK-1/2026", decree_date=TODAY)
+    return grant_approve(user=user, grant_id=grant.pk, decree_number="SK-1/2026", decree_date=timezone.localdate())
 
 
 def test_a_grant_goes_from_proposal_to_completion_with_each_step_logged(cast):
@@ -50,7 +50,9 @@ def test_a_grant_goes_from_proposal_to_completion_with_each_step_logged(cast):
         monitoring_visit_record(
             user=cast.banten_pendamping,
             grant_id=grant.pk,
-            data=VisitInput(month, TODAY, business_running=True, assets_present=True, monthly_revenue=2_500_000),
+            data=VisitInput(
+                month, timezone.localdate(), business_running=True, assets_present=True, monthly_revenue=2_500_000
+            ),
         )
     grant = grant_complete(user=cast.banten_pendamping, grant_id=grant.pk)
 
@@ -187,7 +189,7 @@ def test_approval_refuses_beyond_the_budget_ceiling(cast):
 def test_approval_needs_a_decree_number_and_is_for_the_proposing_office(cast):
     grant = verified_grant()
     with pytest.raises(ValidationError, match="Nomor SK penetapan wajib diisi"):
-        grant_approve(user=cast.banten_kabid, grant_id=grant.pk, decree_number="  ", decree_date=TODAY)
+        grant_approve(user=cast.banten_kabid, grant_id=grant.pk, decree_number="  ", decree_date=timezone.localdate())
     with pytest.raises(PermissionDenied, match="oleh kantor pengusulnya"):
         _approve(cast.kemensos_supervisor, grant)
 
@@ -218,7 +220,7 @@ def test_delivery_over_the_approved_amount_is_refused(cast):
         ValidationError, match=re.escape("Rp 8.000.000 melebihi nilai bantuan yang ditetapkan Rp 7.900.000")
     ):
         grant_deliver(
-            user=cast.banten_pendamping, grant_id=grant.pk, delivered_on=TODAY,
+            user=cast.banten_pendamping, grant_id=grant.pk, delivered_on=timezone.localdate(),
             items=[*BAJU_MUSLIM, ItemInput("Kursi", 1, 100_000)],
         )  # fmt: skip
     assert grant.items.count() == 0
@@ -227,16 +229,20 @@ def test_delivery_over_the_approved_amount_is_refused(cast):
 def test_delivery_requires_an_approved_grant_and_items(cast):
     grant = verified_grant()
     with pytest.raises(ValidationError, match="'Terverifikasi' tidak dapat disalurkan"):
-        grant_deliver(user=cast.banten_pendamping, grant_id=grant.pk, delivered_on=TODAY, items=BAJU_MUSLIM)
+        grant_deliver(
+            user=cast.banten_pendamping, grant_id=grant.pk, delivered_on=timezone.localdate(), items=BAJU_MUSLIM
+        )
     approved = approved_grant()
     with pytest.raises(ValidationError, match="sedikitnya satu barang"):
-        grant_deliver(user=cast.banten_pendamping, grant_id=approved.pk, delivered_on=TODAY, items=[])
+        grant_deliver(user=cast.banten_pendamping, grant_id=approved.pk, delivered_on=timezone.localdate(), items=[])
 
 
 def test_popwarung_delivery_needs_the_kiosk_location(cast):
     grant = approved_grant(programme=ProgrammeFactory(form=Programme.Form.POPWARUNG))
     with pytest.raises(ValidationError, match="Lokasi kios Popwarung wajib diisi"):
-        grant_deliver(user=cast.banten_pendamping, grant_id=grant.pk, delivered_on=TODAY, items=BAJU_MUSLIM)
+        grant_deliver(
+            user=cast.banten_pendamping, grant_id=grant.pk, delivered_on=timezone.localdate(), items=BAJU_MUSLIM
+        )
 
 
 def test_monitoring_misuse_raises_an_alert_the_supervisor_acknowledges(cast):
@@ -244,7 +250,9 @@ def test_monitoring_misuse_raises_an_alert_the_supervisor_acknowledges(cast):
     visit = monitoring_visit_record(
         user=cast.banten_pendamping,
         grant_id=grant.pk,
-        data=VisitInput(3, TODAY, business_running=True, assets_present=False, misuse=True, problems="Etalase dijual"),
+        data=VisitInput(
+            3, timezone.localdate(), business_running=True, assets_present=False, misuse=True, problems="Etalase dijual"
+        ),
     )
     assert visit.alert
     assert list(monitoring_alerts_for(cast.banten_kabid)) == [visit]
@@ -257,7 +265,7 @@ def test_monitoring_misuse_raises_an_alert_the_supervisor_acknowledges(cast):
 
 def test_monitoring_is_recorded_once_per_month_and_completion_needs_the_12th(cast):
     grant = delivered_grant()
-    data = VisitInput(3, TODAY, business_running=True, assets_present=True)
+    data = VisitInput(3, timezone.localdate(), business_running=True, assets_present=True)
     monitoring_visit_record(user=cast.banten_pendamping, grant_id=grant.pk, data=data)
     with pytest.raises(ValidationError, match="bulan ke-3 sudah dicatat"):
         monitoring_visit_record(user=cast.banten_pendamping, grant_id=grant.pk, data=data)
@@ -267,7 +275,7 @@ def test_monitoring_is_recorded_once_per_month_and_completion_needs_the_12th(cas
 
 def test_visits_due_at_3_6_and_12_months_appear_in_the_due_list(cast):
     grant = delivered_grant()
-    Grant.objects.filter(pk=grant.pk).update(delivered_on=TODAY - dt.timedelta(days=200))
+    Grant.objects.filter(pk=grant.pk).update(delivered_on=timezone.localdate() - dt.timedelta(days=200))
     due = monitoring_due_for(cast.banten_pendamping)
     assert [(d.grant.pk, d.month, d.overdue) for d in due] == [(grant.pk, 3, True), (grant.pk, 6, True)]
     assert monitoring_due_for(cast.kaltim_pendamping) == []

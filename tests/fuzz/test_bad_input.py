@@ -5,7 +5,6 @@ stored exactly as sent."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from assessments.models import Assessment
@@ -29,7 +29,6 @@ from tests.sinergi.factories import kemenag_unit
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-TODAY = dt.date.today().isoformat()
 UNICODE_TEXT = "مرحبا Joko 👨‍👩‍👧 Nguyễn e\u0301 ‮kiri‬"
 
 
@@ -101,7 +100,7 @@ OPERATIONS = {
         user="banten_pendamping",
         url=lambda w: f"/api/v1/grants/{w['grant'].pk}/deliver/",
         body=lambda w: {
-            "delivered_on": TODAY,
+            "delivered_on": timezone.localdate().isoformat(),
             "supplier": "CV Amanah",
             "items": [{"name": "Bibit ayam", "quantity": 100, "unit": "ekor", "unit_value": 79_000}],
         },
