@@ -4,12 +4,40 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from napiter.scale import benchmarks  # noqa: F401 - registers the benchmarks
-from napiter.scale.bench import REGISTRY, Row, percentile, table
+from napiter.scale.bench import REGISTRY, PeakMemory, Row, percentile, process_tree, table
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def test_peak_memory_sums_a_process_tree_and_lists_it_once_a_second() -> None:
+    # A parent holding ~10 MB with a child holding ~100 MB: the peak is their sum, the largest is the child.
+    script = (
+        "import subprocess, sys, time; a = b'x' * (10 << 20); "
+        "c = subprocess.Popen([sys.executable, '-c', 'import time; b = b\\'x\\' * (100 << 20); time.sleep(30)']); "
+        "time.sleep(30)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    listings = []
+
+    def tree() -> list[int]:
+        listings.append(time.monotonic())
+        return process_tree(parent.pid)
+
+    try:
+        time.sleep(1.5)  # both have allocated
+        with PeakMemory(tree) as peak:
+            time.sleep(2.2)
+    finally:
+        for pid in reversed(process_tree(parent.pid)):
+            os.kill(pid, 9)
+        parent.wait()
+    assert 100 < peak.peak_single_mb < 130
+    assert 110 < peak.peak_mb < 170
+    assert len(listings) == 3  # at 0, 1 and 2 s: not at each of the ~44 samples
 
 
 def test_percentile_is_nearest_rank() -> None:
