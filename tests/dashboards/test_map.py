@@ -38,8 +38,7 @@ def _page_map(html: str) -> str:
     return html[start : html.index("</svg>", start) + len("</svg>")]
 
 
-@pytest.mark.django_db
-def test_shapes_account_for_every_province_exactly_once():
+def test_shapes_account_for_every_province_exactly_once(base_data):
     shapes = province_map_data().shapes
     assert len(shapes) == 34
     drawn = Counter(code for shape in shapes for code in shape.codes)
