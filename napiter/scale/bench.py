@@ -100,13 +100,21 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def timed(func: Callable[[], object], runs: int, *, warmup: int = 1) -> list[float]:
+    return timed_in_turn([func], runs, warmup=warmup)[0]
+
+
+def timed_in_turn(funcs: list[Callable[[], object]], runs: int, *, warmup: int = 1) -> list[list[float]]:
+    """Each function's samples, the functions called in turn (a, b, a, b, ...): a measure and its baseline
+    share whatever else the machine was doing, rather than one getting a quiet minute and the other a busy one."""
     for _ in range(warmup):
-        func()
-    samples = []
+        for func in funcs:
+            func()
+    samples: list[list[float]] = [[] for _ in funcs]
     for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
+        for func, times in zip(funcs, samples, strict=True):
+            started = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - started)
     return samples
 
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from napiter.scale import benchmarks  # noqa: F401 - registers the benchmarks
-from napiter.scale.bench import REGISTRY, PeakMemory, Row, percentile, process_tree, table
+from napiter.scale.bench import REGISTRY, PeakMemory, Row, percentile, process_tree, table, timed_in_turn
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -38,6 +38,19 @@ def test_peak_memory_sums_a_process_tree_and_lists_it_once_a_second() -> None:
     assert 100 < peak.peak_single_mb < 130
     assert 110 < peak.peak_mb < 170
     assert len(listings) == 3  # at 0, 1 and 2 s: not at each of the ~44 samples
+
+
+def test_a_measure_and_its_baseline_are_timed_in_turn() -> None:
+    calls: list[str] = []
+
+    def baseline() -> None:
+        calls.append("b")
+        time.sleep(0.002)
+
+    ours, theirs = timed_in_turn([lambda: calls.append("a"), baseline], 3)
+    assert calls == ["a", "b"] * 4  # one warm-up round, then three measured
+    assert len(ours) == len(theirs) == 3
+    assert min(theirs) >= 0.002 > max(ours)
 
 
 def test_percentile_is_nearest_rank() -> None:
