@@ -70,6 +70,7 @@ class Row:
     ok: bool
     note: str = ""
     error: str = ""
+    cpu_ref_ms: tuple[float, float] | None = None  # cpu_reference_ms() just before and just after the benchmark
 
 
 @dataclass
@@ -190,7 +191,26 @@ def own_peak_memory() -> Iterator[PeakMemory]:
         yield peak
 
 
+def cpu_reference_ms() -> float:
+    """The time of a fixed pure-Python workload, best of three: the same on a given machine when it has its
+    cores to itself. On a shared host the benchmarks slow down with it (other tenants' load), so the table
+    shows it beside each benchmark, taken before and after, to tell a slower program from a slower machine."""
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(300_000))
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def run_one(bench: Benchmark, ctx: Context) -> Row:
+    before = cpu_reference_ms()
+    row = _measure(bench, ctx)
+    row.cpu_ref_ms = (before, cpu_reference_ms())
+    return row
+
+
+def _measure(bench: Benchmark, ctx: Context) -> Row:
     from django.apps import apps
 
     missing = [app for app in bench.needs if not apps.is_installed(app)]
@@ -225,7 +245,7 @@ def _ms(value: float | None) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    header = ("benchmark", "p50", "p95", "queries", "peak MB", "target", "baseline", "ok")
+    header = ("benchmark", "p50", "p95", "queries", "peak MB", "target", "baseline", "ok", "cpu ref")
     lines = [
         (
             r.name,
@@ -236,6 +256,7 @@ def table(rows: list[Row]) -> str:
             r.target,
             r.baseline or "-",
             "yes" if r.ok else ("ERROR" if r.error else "no"),
+            "-" if r.cpu_ref_ms is None else "/".join(f"{ms:.0f}" for ms in r.cpu_ref_ms) + " ms",
         )
         for r in rows
     ]

@@ -62,7 +62,7 @@ def test_percentile_is_nearest_rank() -> None:
 
 def test_table_shows_misses_errors_and_notes() -> None:
     rows = [
-        Row("fast", "p95 < 100 ms", 12.0, 40.0, 7, 150.0, "admin p95 400 ms (10.0x)", True),
+        Row("fast", "p95 < 100 ms", 12.0, 40.0, 7, 150.0, "admin p95 400 ms (10.0x)", True, cpu_ref_ms=(21.4, 29.6)),
         Row("slow", "p95 < 100 ms", 90.0, 140.0, 7, 150.0, "", False, note="page 40 costs more"),
         Row("broken", "p95 < 1 s", None, None, None, None, "", False, error="RuntimeError: no server"),
     ]
@@ -72,6 +72,7 @@ def test_table_shows_misses_errors_and_notes() -> None:
     assert "| fast " in lines[2]
     assert "| yes " in lines[2]
     assert "40 ms" in lines[2]
+    assert lines[2].rstrip().endswith("| 21/30 ms |")  # the machine's speed before and after, beside the row
     assert "| no " in lines[3]
     assert "| ERROR " in lines[4]
     assert "- slow: page 40 costs more" in text
@@ -98,6 +99,9 @@ def test_bench_smoke_writes_a_row_for_every_benchmark(tmp_path: Path) -> None:
         assert not row["error"], (name, row["error"])
         assert row["p95_ms"] is not None, name
         assert row["p95_ms"] > 0, name
+        before, after = row["cpu_ref_ms"]
+        assert 0 < before < 1000, name
+        assert 0 < after < 1000, name
         assert isinstance(row["ok"], bool)
     assert report["people"] == 200
     assert report["machine"]
