@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from napiter.documents.formatting import (
     date_long,
@@ -15,6 +16,7 @@ from napiter.documents.formatting import (
     spelled_out,
 )
 from napiter.documents.services import format_number
+from napiter.documents.templatetags.documents import tanggal
 
 
 def test_number_follows_the_office_register_format():
@@ -24,6 +26,16 @@ def test_number_follows_the_office_register_format():
     assert format_number(prefix="BA", sequence=1234, office_code="BNPT-DERAD", month=4, year=2027) == (
         "BA-1234/BNPT-DERAD/IV/2027"
     )
+
+
+def test_a_moment_is_dated_by_the_day_where_it_is_read_not_in_utc():
+    moment = dt.datetime(2026, 11, 23, 18, 30, tzinfo=dt.UTC)  # 01.30 WIB on the 24th
+    assert tanggal(moment) == "24 November 2026"
+    with timezone.override("Asia/Jayapura"):
+        assert tanggal(dt.datetime(2026, 11, 23, 14, 30, tzinfo=dt.UTC)) == "23 November 2026"  # 23.30 WIT
+        assert tanggal(dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.UTC)) == "24 November 2026"  # 00.30 WIT
+    assert tanggal(dt.date(2026, 11, 23)) == "23 November 2026"
+    assert tanggal(None) == ""
 
 
 def test_roman_months():

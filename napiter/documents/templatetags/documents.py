@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from napiter.documents import formatting
 
@@ -16,10 +17,12 @@ register = template.Library()
 
 @register.filter
 def tanggal(value: dt.date | dt.datetime | None) -> str:
+    """The day in words; a moment is the day it was where the page is read (the current time zone, WIB unless
+    activated otherwise), not in UTC, as the database hands it back: 01:00 WIB on the 24th is the 24th."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return formatting.date_long(value)
 
 
