@@ -4,6 +4,7 @@ the kabid signs the BAST and the pendamping downloads it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -75,6 +76,7 @@ def test_propose_approve_deliver_and_download_the_signed_bast(
     pendamping.get_by_label("Foto penyerahan").set_input_files(files=[photo])
     # The recipient signs on the screen: a stroke across the pad.
     pad = pendamping.locator("canvas.signature-pad")
+    pad.scroll_into_view_if_needed()  # the mouse reaches only what is on the screen
     box = pad.bounding_box()
     assert box is not None
     pendamping.mouse.move(box["x"] + 30, box["y"] + 80)
@@ -82,6 +84,7 @@ def test_propose_approve_deliver_and_download_the_signed_bast(
     for step in range(1, 12):
         pendamping.mouse.move(box["x"] + 30 + step * 30, box["y"] + 80 + (15 if step % 2 else -15))
     pendamping.mouse.up()
+    expect(pendamping.locator('input[name="signature_drawn"]')).to_have_value(re.compile(r"^data:image/png;base64,"))
     pendamping.get_by_role("button", name="Simpan penyaluran").click()
     expect(pendamping.locator("[data-status]")).to_have_text("Disalurkan")
     expect(pendamping.get_by_role("img", name="Tanda tangan penerima")).to_be_visible()
