@@ -20,6 +20,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
 
+from napiter.accounts.backends import permission_ref
 from napiter.accounts.models import Agency, Office, User
 
 NATIONAL_PERSON_AGENCIES = frozenset({Agency.Kind.BNPT, Agency.Kind.KEMENSOS})
@@ -90,19 +91,16 @@ def person_scope_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
         # Records hanging off a person: those of the visible people, a semi-join the planner drives from
         # the person side (an OR spanning both tables would be checked only after joining them all).
         return Q(**{f"{prefix}pk__in": Person.objects.filter(person_scope_q(user)).values("pk")})
-    now = timezone.now()
-    user_grants = PersonUserGrant.objects.filter(
-        user=user, permission__codename=VIEW_PERSON, expires_at__gt=now
-    ).values("content_object_id")
-    office_grants = PersonOfficeGrant.objects.filter(
-        group__office__users=user, permission__codename=VIEW_PERSON, expires_at__gt=now
-    ).values("content_object_id")
+    # The grant tables are filtered on ids alone (no join to the permission or the office): PostgreSQL plans
+    # them in a fraction of the time, straight onto their unique (holder, permission, person) index.
+    held = Q(permission=permission_ref(user, f"cases.{VIEW_PERSON}"), expires_at__gt=timezone.now())
+    granted = PersonUserGrant.objects.filter(held, user=user)
     if jurisdiction.region_code is not None:
-        region_q = Q(domicile_region__code__startswith=f"{jurisdiction.region_code}.")
+        scope = Q(domicile_region__code__startswith=f"{jurisdiction.region_code}.")
     else:
-        region_q = Q(pk__in=[])
-    return (
-        region_q
-        | Q(EqualsAny(F("pk"), ArraySubquery(user_grants)))
-        | Q(EqualsAny(F("pk"), ArraySubquery(office_grants)))
-    )
+        scope = Q(pk__in=[])
+    scope |= Q(EqualsAny(F("pk"), ArraySubquery(granted.values("content_object_id"))))
+    if user.office is not None:
+        shared = PersonOfficeGrant.objects.filter(held, group=user.office.group_id)
+        scope |= Q(EqualsAny(F("pk"), ArraySubquery(shared.values("content_object_id"))))
+    return scope

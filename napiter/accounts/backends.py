@@ -3,7 +3,9 @@
 ModelBackend reads a user's own permissions and their groups' permissions in two queries, and the role
 names (navigation, routes, two-factor) took a third; every signed-in page needs all three. `grants_load`
 reads them in one round trip of plain SQL, and fills the caches ModelBackend looks for on the user object
-(`_user_perm_cache`, `_group_perm_cache`), so what is granted is decided by ModelBackend as before.
+(`_user_perm_cache`, `_group_perm_cache`), so what is granted is decided by ModelBackend as before. The
+permissions' ids come along, so the access layer can name a permission in its filters without joining
+`auth_permission` (`permission_ref`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, Subquery
 
 from napiter.accounts.models import User
 from napiter.accounts.roles import ROLES
@@ -43,7 +45,7 @@ def _grants_sql() -> str:
         "up_perm": quote(user_perms.m2m_reverse_name()),
     }
     return """
-        SELECT g.name, ct.app_label, p.codename
+        SELECT g.name, ct.app_label, p.codename, p.id
           FROM {ug} ug
           JOIN {group} g ON g.id = ug.{ug_group}
           LEFT JOIN {gp} gp ON gp.{gp_group} = g.id
@@ -51,7 +53,7 @@ def _grants_sql() -> str:
           LEFT JOIN {ct} ct ON ct.id = p.content_type_id
          WHERE ug.{ug_user} = %s
         UNION ALL
-        SELECT NULL, ct.app_label, p.codename
+        SELECT NULL, ct.app_label, p.codename, p.id
           FROM {up} up
           JOIN {perm} p ON p.id = up.{up_perm}
           JOIN {ct} ct ON ct.id = p.content_type_id
@@ -64,11 +66,23 @@ def grants_load(user: User) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_grants_sql(), [user.pk, user.pk])
         rows = cursor.fetchall()
-    user._role_names = sorted({group for group, _, _ in rows if group in ROLES})
+    user._role_names = sorted({group for group, _, _, _ in rows if group in ROLES})
+    user._permission_ids = {f"{app}.{codename}": pk for _, app, codename, pk in rows if codename}
     if user.is_superuser:
         return  # ModelBackend grants a superuser every permission, not the ones read here
-    user._group_perm_cache = {f"{app}.{codename}" for group, app, codename in rows if group and codename}  # type: ignore[attr-defined]
-    user._user_perm_cache = {f"{app}.{codename}" for group, app, codename in rows if group is None}  # type: ignore[attr-defined]
+    user._group_perm_cache = {f"{app}.{codename}" for group, app, codename, _ in rows if group and codename}  # type: ignore[attr-defined]
+    user._user_perm_cache = {f"{app}.{codename}" for group, app, codename, _ in rows if group is None}  # type: ignore[attr-defined]
+
+
+def permission_ref(user: User, perm: str) -> int | Subquery:
+    """The id of `perm` ("app_label.codename") for filtering on it: the id read with the user's roles (by
+    `has_perm`), or else a subquery for it (a superuser's permissions are not read, nor need their roles carry
+    it). Either way, no query of its own."""
+    pk = getattr(user, "_permission_ids", {}).get(perm)
+    if pk is not None:
+        return pk
+    app_label, codename = perm.split(".")
+    return Subquery(Permission.objects.filter(content_type__app_label=app_label, codename=codename).values("pk"))
 
 
 class RoleBackend(ModelBackend):

@@ -130,6 +130,7 @@ class User(AbstractUser):
 
     objects: ClassVar[OfficeUserManager] = OfficeUserManager()
     _role_names: list[str]  # set by napiter.accounts.backends.grants_load
+    _permission_ids: dict[str, int]  # likewise
 
     office = models.ForeignKey(
         Office, verbose_name="kantor", null=True, blank=True, on_delete=models.PROTECT, related_name="users"

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from napiter.accounts import roles
+from napiter.accounts.backends import permission_ref
 from napiter.accounts.demo import DEMO_CAST
 from napiter.accounts.models import User
 
@@ -64,3 +65,23 @@ def test_inactive_users_hold_nothing_and_superusers_everything(cast):
     assert superuser.role_names() == [roles.AUDITOR]  # read first: it must not narrow what is granted
     assert len(superuser.get_all_permissions()) == Permission.objects.count()
     assert superuser.has_perm("sinergi.approve_actionplan")
+
+
+def test_permission_ids_come_with_the_roles_and_cost_no_query(cast):
+    user = _fresh(cast.banten_pendamping)
+    assert user.has_perm("cases.view_person")
+    view_person = Permission.objects.get(content_type__app_label="cases", codename="view_person")
+    with CaptureQueriesContext(connection) as queries:
+        assert permission_ref(user, "cases.view_person") == view_person.pk
+    assert len(queries) == 0
+
+
+def test_a_superusers_permission_is_found_by_name_in_the_query_that_uses_it(cast):
+    superuser = _fresh(cast.auditor)
+    superuser.is_superuser = True
+    assert superuser.has_perm("cases.view_person")  # granted without reading the roles
+    with CaptureQueriesContext(connection) as queries:
+        ref = permission_ref(superuser, "cases.view_person")
+    assert len(queries) == 0
+    view_person = Permission.objects.get(content_type__app_label="cases", codename="view_person")
+    assert Permission.objects.filter(pk=ref).get() == view_person
