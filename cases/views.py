@@ -75,7 +75,13 @@ def _people_user(request: HttpRequest) -> User:
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     user = _people_user(request)
-    people = people_visible_to(user).order_by("full_name", "id").select_related("domicile_region")
+    # The rows show a name, a category and a village: only those columns are read and compiled.
+    people = (
+        people_visible_to(user)
+        .order_by("full_name", "id")
+        .select_related("domicile_region")
+        .only("full_name", "category", "domicile_region__name")
+    )
     filters = PersonFilterSet(request.GET, queryset=people)
     for field in filters.form.fields.values():
         field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")

@@ -203,6 +203,16 @@ def cpu_reference_ms() -> float:
     return round(best * 1000, 1)
 
 
+def selected(only: list[str] | None) -> list[Benchmark]:
+    """The benchmarks `--only` names, in its order (all of them without it); an unknown name is an error."""
+    if only is None:
+        return list(REGISTRY.values())
+    unknown = [name for name in only if name not in REGISTRY]
+    if unknown:
+        raise ValueError(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    return [REGISTRY[name] for name in only]
+
+
 def run_one(bench: Benchmark, ctx: Context) -> Row:
     before = cpu_reference_ms()
     row = _measure(bench, ctx)
@@ -334,6 +344,10 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(noisy).setLevel(logging.WARNING)
         from napiter.scale import benchmarks  # noqa: F401 - registers the benchmarks
 
+        try:
+            chosen = selected(args.only)
+        except ValueError as error:
+            parser.error(str(error))
         ctx = Context(args.people, args.runs, args.load_seconds, args.load_users, var_dir, env)
 
         def out(message: str) -> None:
@@ -355,10 +369,9 @@ def main(argv: list[str] | None = None) -> int:
                     True,
                 )
             )
-        names = list(REGISTRY) if args.only is None else args.only
-        for name in names:
-            out(f"  running {name} ...")
-            rows.append(run_one(REGISTRY[name], ctx))
+        for bench in chosen:
+            out(f"  running {bench.name} ...")
+            rows.append(run_one(bench, ctx))
         text = table(rows)
         out("\n" + machine() + "\n" + text)
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -88,6 +88,16 @@ def test_pagination_keeps_filters_and_needs_no_count(cast, client_for, django_as
     assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
 
 
+def test_the_list_reads_only_the_columns_it_shows(cast, client_for, people):
+    for params in ({}, {"q": "joko"}):
+        response = client_for(cast.banten_pendamping).get(reverse("cases:person-list"), params)
+        first = response.context["people"][0]
+        assert first.full_name == "Joko Susilo"
+        assert {"nik", "address", "aliases", "birth_date", "photo"} <= first.get_deferred_fields(), params
+        village = first.domicile_region
+        assert village.get_deferred_fields() == {f.attname for f in village._meta.concrete_fields} - {"code", "name"}
+
+
 SIMILAR_NAMES = (
     # Containing "SITI NUR" (first, alphabetically) ...
     "Siti Nur Aini", "Siti Nurhaliza", "Zainab Siti Nur", "Ani Siti Nurjanah",

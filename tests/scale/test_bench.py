@@ -7,8 +7,19 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from napiter.scale import benchmarks  # noqa: F401 - registers the benchmarks
-from napiter.scale.bench import REGISTRY, PeakMemory, Row, percentile, process_tree, table, timed_in_turn
+from napiter.scale.bench import (
+    REGISTRY,
+    PeakMemory,
+    Row,
+    percentile,
+    process_tree,
+    selected,
+    table,
+    timed_in_turn,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -106,3 +117,13 @@ def test_bench_smoke_writes_a_row_for_every_benchmark(tmp_path: Path) -> None:
     assert report["people"] == 200
     assert report["machine"]
     assert "| person_list_scoped " in done.stdout
+
+
+def test_only_runs_the_named_benchmarks_in_order_and_refuses_an_unknown_name() -> None:
+    assert [b.name for b in selected(None)] == list(REGISTRY)
+    assert [b.name for b in selected(["person_page_long_timeline", "person_list_scoped"])] == [
+        "person_page_long_timeline",
+        "person_list_scoped",
+    ]
+    with pytest.raises(ValueError, match="unknown benchmark person_search; known: person_list_scoped, "):
+        selected(["person_list_scoped", "person_search"])
