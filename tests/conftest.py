@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from napiter.accounts.demo import DEMO_CAST, seed_accounts
 from napiter.accounts.models import User
@@ -28,6 +29,25 @@ def _ensure_base_data() -> None:
         import_module("privacy.migrations.0002_audit_and_categories").seed(django_apps, None)
     if User.objects.filter(username__in=[m.username for m in DEMO_CAST]).count() != len(DEMO_CAST):
         seed_accounts(settings.DEMO_PASSWORD)
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django runs `item` as a TransactionTestCase, which empties every table afterwards."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """Put the base data back, committed, right after a transactional test has flushed it. Otherwise every
+    ordinary test after it would load 91,599 regions inside its own transaction, and roll them back."""
+    result = yield
+    if nextitem is not None and _flushes_the_database(item):  # after the last test, the database is gone
+        with item.config.stash[blocking_manager_key].unblock():
+            _ensure_base_data()
+    return result
 
 
 @pytest.fixture(scope="session")
