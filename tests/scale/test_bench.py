@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -127,3 +128,25 @@ def test_only_runs_the_named_benchmarks_in_order_and_refuses_an_unknown_name() -
     ]
     with pytest.raises(ValueError, match="unknown benchmark person_search; known: person_list_scoped, "):
         selected(["person_list_scoped", "person_search"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dtsen_benchmark_leaves_the_table_as_it_found_it(base_data, tmp_path: Path) -> None:
+    """Each run imported another 10k-1M rows and left them; autovacuum then cleaned up during the next
+    benchmark. Now the benchmark removes its import (and an interrupted run's) and vacuums first."""
+    from cases.models import DtsenRecord, DtsenSnapshot
+    from napiter.scale.bench import Context
+    from napiter.scale.benchmarks import DTSEN_BENCH_SOURCE, dtsen_import_rows
+    from tests.factories import PersonFactory
+
+    PersonFactory.create_batch(3)
+    left = DtsenSnapshot.objects.create(snapshot_date=dt.date(2026, 1, 1), source_name=DTSEN_BENCH_SOURCE, row_count=1)
+    DtsenRecord.objects.create(snapshot=left, nik="3201010101900001", decile=3)
+    before = DtsenRecord.objects.count() - 1
+
+    measure = dtsen_import_rows(Context(200, 1, 1, 1, tmp_path, {}))
+
+    assert measure.ok
+    assert measure.note.startswith("10000 rows")
+    assert not DtsenSnapshot.objects.filter(source_name=DTSEN_BENCH_SOURCE).exists()
+    assert DtsenRecord.objects.count() == before
