@@ -231,9 +231,9 @@ DTSEN_BENCH_SOURCE = "bench.csv"
 
 
 def _remove_bench_imports() -> None:
-    """The benchmark's own DT-SEN imports, then a VACUUM ANALYZE of the table: every run imports into the
-    same table (they added a million rows each), and the next benchmark does not share the cores with
-    autovacuum cleaning up after this one."""
+    """The benchmark's own DT-SEN imports, then a VACUUM ANALYZE of the table and a CHECKPOINT: every run
+    imports into the same table (they added a million rows each), and the next benchmark shares the cores
+    and the disk neither with autovacuum cleaning up after this one nor with writing out its pages."""
     from cases.models import DtsenRecord, DtsenSnapshot
 
     snapshots = DtsenSnapshot.objects.filter(source_name=DTSEN_BENCH_SOURCE)
@@ -241,6 +241,7 @@ def _remove_bench_imports() -> None:
     snapshots.delete()
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {DtsenRecord._meta.db_table}")
+        cursor.execute("CHECKPOINT")
 
 
 @benchmark("dtsen_import", target="1M rows < 60 s")
