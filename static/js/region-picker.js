@@ -112,21 +112,29 @@
     syncValue(picker);
   }
 
-  /* The server renders the right state; this repairs what a browser may restore on back/forward. */
+  /*
+   * The server renders the right state; this repairs what the page holds when the script starts: what a
+   * browser restores on back/forward, and a choice made before this script ran (on a slow connection a
+   * person can pick a province before the deferred script arrives, and its change event went unheard).
+   */
   function init(root) {
     var pickers = Array.prototype.slice.call(root.querySelectorAll(PICKER));
     if (root.matches && root.matches(PICKER)) {
       pickers.push(root);
     }
     pickers.forEach(function (picker) {
+      var selects = selectsOf(picker);
       var parentChosen = true;
-      selectsOf(picker).forEach(function (select) {
+      selects.forEach(function (select, index) {
         if (!parentChosen) {
           clear(select);
+        } else if (index > 0 && selects[index - 1].value && select.options.length <= 1) {
+          loadChildren(picker, select, selects[index - 1].value);
         }
         parentChosen = parentChosen && select.value !== "";
       });
       syncValue(picker);
+      picker.dataset.regionPickerReady = "true";
     });
   }
 

@@ -62,3 +62,34 @@ def test_region_picker_on_a_phone_fills_each_level_from_the_one_above(
     expect(district.locator("option[value]:not([value=''])")).to_have_count(0)
     expect(village.locator("option[value]:not([value=''])")).to_have_count(0)
     expect(page.locator("input[data-region-value]")).not_to_have_value(SUMUR_PECUNG)
+
+
+# Runs in the page before any of its scripts: as soon as the parser has built the province select (the
+# regency select follows it), a person chooses Banten, while the deferred picker script is yet to run.
+CHOOSE_BEFORE_THE_SCRIPT = """
+new MutationObserver(function (changes, observer) {
+  var province = document.getElementById("region-province");
+  if (province && document.getElementById("region-regency")) {
+    observer.disconnect();
+    window.choiceMadeBeforeScript = !window.napiterRegionPicker;
+    province.value = "36";
+    province.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_a_province_chosen_before_the_picker_script_runs_still_fills_the_regencies(
+    page: Page, log_in: Callable[[Page, str], None]
+) -> None:
+    """On a slow connection the deferred script can run after the person has chosen: that choice counts."""
+    log_in(page, "dinsos.banten.pendamping")
+    page.add_init_script(CHOOSE_BEFORE_THE_SCRIPT)
+    page.goto("/wilayah/")
+
+    assert page.evaluate("window.choiceMadeBeforeScript") is True
+    regency = page.locator("#region-regency")
+    expect(regency.locator("option", has_text="Kota Serang")).to_have_count(1)
+    expect(regency).to_be_enabled()
+    expect(page.locator("[data-region-picker]")).to_have_attribute("data-region-picker-ready", "true")
+    expect(page.locator("input[data-region-value]")).to_have_value("36")
