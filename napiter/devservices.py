@@ -48,6 +48,11 @@ GUNICORN_OPTIONS = ("--workers", "4", "--threads", "2", "--timeout", "120", "--k
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG_SYSTEM_USER = "napiter-pg"  # PostgreSQL refuses to run as root
 PR_SET_PDEATHSIG = 1
+# The comment on a database that this module created: only such a database may be seeded with the demo
+# cast whatever it holds, and `seed_demo` turns it into DEMO_DATABASE_SEEDED once it has seeded it, so that
+# a restart seeds nothing (napiter.accounts.demo_database reads and writes the mark).
+DEMO_DATABASE = "napiter: basis data demo"
+DEMO_DATABASE_SEEDED = "napiter: basis data demo, sudah diisi"
 
 
 class ServiceError(RuntimeError):
@@ -250,12 +255,14 @@ class EmbeddedPostgres:
         _wait_for(self._ready, f"PostgreSQL (log: {self.log_path})", 60, self.proc)
 
     def ensure_database(self, name: str) -> str:
+        """The database `name`, created (and marked as a demo database) when it does not exist yet."""
         conn = psycopg2.connect(self.url())
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cur.fetchone() is None:
                 cur.execute(f'CREATE DATABASE "{name}"')
+                cur.execute(f'COMMENT ON DATABASE "{name}" IS %s', [DEMO_DATABASE])
         conn.close()
         return self.url(name)
 

@@ -1,6 +1,9 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
+from cases.models import Person
 from napiter.accounts.demo import DEMO_CAST
 from napiter.accounts.models import Office, User
 from napiter.accounts.roles import ROLES
@@ -85,6 +88,52 @@ def test_demo_people_are_valid_and_spread_over_the_provinces(base_data):
 def test_seed_demo_refuses_database_with_real_people(base_data, cast):
     from tests.factories import PersonFactory
 
+    PersonFactory()
+    with pytest.raises(CommandError, match="bukan data demo"):
+        call_command("seed_demo")
+
+
+def _mark_test_database(mark: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [mark])  # rolled back with the test
+
+
+def test_seed_demo_seeds_a_database_that_make_run_created_once_then_leaves_it_alone(base_data, cast):
+    from django.db import connection
+
+    from napiter.devservices import DEMO_DATABASE, DEMO_DATABASE_SEEDED
+    from tests.factories import PersonFactory
+
+    _mark_test_database(DEMO_DATABASE)
+    PersonFactory(full_name="Orang Nyata")  # even if someone added a person before the first seed finished
+    call_command("seed_demo", stdout=io.StringIO())
+    demo_people = Person.objects.filter(is_demo=True).count()
+    assert demo_people > 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+        )
+        assert cursor.fetchone()[0] == DEMO_DATABASE_SEEDED
+
+    # A restart after people were added through the app: nothing refused, nothing seeded again.
+    PersonFactory(full_name="Orang Kedua")
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Data demo sudah dimuat sebelumnya" in out.getvalue()
+    assert Person.objects.filter(is_demo=True).count() == demo_people
+    assert set(Person.objects.filter(is_demo=False).values_list("full_name", flat=True)) == {
+        "Orang Nyata",
+        "Orang Kedua",
+    }
+
+
+def test_seed_demo_still_refuses_real_people_in_a_database_make_run_did_not_create(base_data, cast):
+    from tests.factories import PersonFactory
+
+    _mark_test_database("")  # a database from DATABASE_URL carries no mark
     PersonFactory()
     with pytest.raises(CommandError, match="bukan data demo"):
         call_command("seed_demo")

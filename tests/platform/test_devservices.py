@@ -453,10 +453,15 @@ class RunSnapshot:
     users: list[tuple[str, int, str]]
     regions: int
     offices: int
+    demo_people: int
+    people: list[str]
 
 
-def make_run_once(work: Workdir, web_port: int, log: Path) -> RunSnapshot:
-    """One `make run` on work.var_dir: wait until it serves, check it end to end, SIGTERM it."""
+def make_run_once(
+    work: Workdir, web_port: int, log: Path, while_serving: Callable[[str], None] | None = None
+) -> RunSnapshot:
+    """One `make run` on work.var_dir: wait until it serves, check it end to end (and call `while_serving`
+    with its base URL), SIGTERM it."""
     offset = log.stat().st_size if log.exists() else 0
     with log.open("ab") as out:
         proc = subprocess.Popen(
@@ -516,6 +521,8 @@ def make_run_once(work: Workdir, web_port: int, log: Path) -> RunSnapshot:
         # The file's suffix depends on which dbm module shelve finds.
         wait_until(lambda: any(work.var_dir.glob("celerybeat-schedule*")), 30, "beat schedule file")
         assert "beat: Starting..." in log.read_text()[offset:]
+        if while_serving is not None:
+            while_serving(base)
 
         conn = psycopg2.connect(f"postgres://postgres@127.0.0.1:{work.pg_port}/napiter")
         with conn.cursor() as cur:
@@ -528,6 +535,10 @@ def make_run_once(work: Workdir, web_port: int, log: Path) -> RunSnapshot:
             regions = cur.fetchone()[0]
             cur.execute("SELECT count(*) FROM accounts_office")
             offices = cur.fetchone()[0]
+            cur.execute("SELECT count(*) FROM cases_person WHERE is_demo")
+            demo_people = cur.fetchone()[0]
+            cur.execute("SELECT full_name FROM cases_person WHERE NOT is_demo ORDER BY full_name")
+            people = [name for (name,) in cur.fetchall()]
         conn.close()
     except BaseException:
         proc.kill()
@@ -538,25 +549,60 @@ def make_run_once(work: Workdir, web_port: int, log: Path) -> RunSnapshot:
     assert proc.wait(60) == 0
     assert "napiter berhenti" in log.read_text()[offset:]
     assert leftovers(work.var_dir, [web_port, work.pg_port, work.redis_port]) == []
-    return RunSnapshot(users=users, regions=regions, offices=offices)
+    return RunSnapshot(users=users, regions=regions, offices=offices, demo_people=demo_people, people=people)
+
+
+def register_person_through_the_api(base: str) -> None:
+    """What a newcomer trying the demo does: a caseworker registers a real (non-demo) person."""
+    token_request = urllib.request.Request(  # noqa: S310 (the app's own http:// address)
+        f"{base}/api/v1/auth/token/",
+        data=json.dumps({"username": "dinsos.banten.pendamping", "password": "napiter-demo"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    opener = urllib.request.build_opener()
+    with opener.open(token_request, timeout=10) as response:
+        token = json.loads(response.read())["token"]
+    person = {
+        "category": "eks_napiter",
+        "full_name": "Joko Susilo",
+        "nik": "3673011203850007",
+        "sex": "L",
+        "birth_place": "Serang",
+        "birth_date": "1985-03-12",
+        "kk": "3673011502100003",
+        "relation_to_head": "kepala",
+        "domicile_region": "3673011002",
+        "address": "Kp. Cipare RT 01/RW 02",
+        "legal_basis": "kewajiban_hukum",
+    }
+    create = urllib.request.Request(  # noqa: S310 (the app's own http:// address)
+        f"{base}/api/v1/people/",
+        data=json.dumps(person).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+    )
+    with opener.open(create, timeout=10) as response:
+        assert response.status == 201
 
 
 @pytest.mark.slow
-def test_make_run_serves_the_demo_and_a_second_run_reuses_its_data(workdir: Workdir) -> None:
+def test_make_run_serves_the_demo_and_starts_again_on_its_own_data(workdir: Workdir) -> None:
     web_port = free_port()
     log = workdir.root / "run.log"
 
-    first = make_run_once(workdir, web_port, log)
+    first = make_run_once(workdir, web_port, log, while_serving=register_person_through_the_api)
 
     # The cast of DESIGN.md, plus the K/L officials the sinergi demo adds.
     assert {m.username for m in DEMO_CAST} <= {name for name, _, _ in first.users}
     assert first.regions == 91599
+    assert first.demo_people > 0
+    assert first.people == ["Joko Susilo"]
 
+    # A person added through the app does not stop the next start: the demo database is seeded once.
     second_start = log.stat().st_size
     second = make_run_once(workdir, web_port, log)
 
-    # seed_demo and load_regions are idempotent: the same rows, nothing added.
     assert second == first
     second_output = log.read_text()[second_start:]
     assert "91599 wilayah dalam sumber: 0 baru, 0 diperbarui" in second_output
-    assert f"Data demo siap: {len(DEMO_CAST)} pengguna" in second_output
+    assert "Data demo sudah dimuat" in second_output
+    assert "bukan data demo" not in second_output
