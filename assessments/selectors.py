@@ -15,17 +15,14 @@ from django.utils import timezone
 from assessments.models import Assessment, AssessmentQuerySet, InstrumentVersion
 from assessments.scoring import ItemRating, compute_score
 from cases.models import Person
+from napiter import policy
 from napiter.accounts.access import person_scope_q
 from napiter.accounts.models import User
-
-VIEW_ASSESSMENT = "assessments.view_assessment"
-VIEW_ITEM_SCORES = "assessments.view_item_scores"
-MANAGE_INSTRUMENTS = "assessments.add_instrument"
 
 
 def can_view_item_scores(user: User | AnonymousUser) -> bool:
     """Item-level ratings are sensitive: asesor and supervisor roles; caseworkers see the level only."""
-    return user.is_authenticated and user.has_perm(VIEW_ITEM_SCORES)
+    return policy.holds(user, "assessment.view_items")
 
 
 def instrument_versions_in_use() -> QuerySet[InstrumentVersion]:
@@ -33,9 +30,15 @@ def instrument_versions_in_use() -> QuerySet[InstrumentVersion]:
 
 
 def assessments_visible_to(user: User) -> AssessmentQuerySet:
-    if not user.has_perm(VIEW_ASSESSMENT):
+    """Submitted assessments of the people in scope; a draft only to its author and, to review it, the
+    supervisors of the office it is written in: an unfinished judgement is nobody else's to read."""
+    if not policy.holds(user, "assessment.view"):
         return Assessment.objects.none()
-    return Assessment.objects.filter(person_scope_q(user, prefix="person__"))
+    drafts = Q(assessor=user)
+    if policy.holds(user, "assessment.view_office_drafts") and user.office_id is not None:
+        drafts |= Q(office_id=user.office_id)
+    finished = ~Q(status=Assessment.Status.DRAFT)
+    return Assessment.objects.filter(person_scope_q(user, prefix="person__")).filter(finished | drafts)
 
 
 def assessment_get_for_user(user: User, pk: int | str) -> Assessment:

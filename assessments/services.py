@@ -22,9 +22,10 @@ from django.utils import timezone
 from assessments.instruments import instrument_validate
 from assessments.models import Assessment, Band, Domain, Instrument, InstrumentVersion, Item, Rating, RatingScale
 from assessments.scoring import ItemRating, ScoreResult, compute_score
-from assessments.selectors import MANAGE_INSTRUMENTS, assessment_get_for_user, can_view_item_scores
+from assessments.selectors import assessment_get_for_user, can_view_item_scores
 from cases.models import Person
 from cases.selectors import people_visible_to
+from napiter import policy
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
 from napiter.audit.services import access_log
@@ -49,7 +50,7 @@ def instrument_import(*, user: User, data: Mapping[str, Any]) -> InstrumentVersi
     Versions are never edited: a changed instrument becomes the next version, and the earlier versions are
     retired for new assessments while the assessments made with them keep pointing at them.
     """
-    if not user.has_perm(MANAGE_INSTRUMENTS):
+    if not policy.holds(user, "instrument.manage"):
         raise PermissionDenied("Hanya administrator dan koordinator yang mengelola instrumen asesmen.")
     errors = instrument_validate(data)
     if errors:

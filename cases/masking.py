@@ -1,4 +1,4 @@
-"""Sensitive person fields: which permission reveals each, and how each looks when masked."""
+"""Sensitive person fields: which policy action reveals each, and how each looks when masked."""
 
 from __future__ import annotations
 
@@ -31,16 +31,16 @@ def mask_text(value: str) -> str:
 class SensitiveField:
     name: str
     label: str
-    permission: str
+    action: str
     mask: Callable[[str], str]
 
 
 SENSITIVE_FIELDS: dict[str, SensitiveField] = {
     f.name: f
     for f in [
-        SensitiveField("nik", "NIK", "cases.reveal_identity", mask_number),
-        SensitiveField("kk", "Nomor KK", "cases.reveal_identity", mask_number),
-        SensitiveField("address", "Alamat", "cases.reveal_contact", mask_text),
-        SensitiveField("phone", "Telepon", "cases.reveal_contact", mask_phone),
+        SensitiveField("nik", "NIK", "person.reveal", mask_number),
+        SensitiveField("kk", "Nomor KK", "person.reveal", mask_number),
+        SensitiveField("address", "Alamat", "person.reveal_contact", mask_text),
+        SensitiveField("phone", "Telepon", "person.reveal_contact", mask_phone),
     ]
 }

@@ -38,6 +38,7 @@ from cases.models import (
     Transfer,
     Visit,
 )
+from napiter import policy
 from napiter.accounts.access import person_scope_q
 from napiter.accounts.models import User
 
@@ -164,7 +165,7 @@ def person_timeline(person: Person) -> list[TimelineEntry]:
 def case_notes_visible_to(user: User, case: Case) -> QuerySet[CaseNote]:
     """A case's notes; intelligence notes only for roles holding their permission."""
     notes = case.notes.select_related("written_by")
-    if not user.has_perm("cases.view_intelligence_note"):
+    if not policy.holds(user, "person.intelligence"):
         notes = notes.filter(is_intelligence=False)
     return notes
 

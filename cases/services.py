@@ -31,6 +31,7 @@ from cases.selectors import (
     person_get_for_user,
     person_sensitive_value,
 )  # fmt: skip
+from napiter import policy
 from napiter.accounts.access import person_jurisdiction
 from napiter.accounts.models import Office, User
 from napiter.audit.models import AccessEvent
@@ -82,7 +83,7 @@ def person_reveal(
         raise ValidationError(
             {"reason": f"Tuliskan alasan membuka data ini (paling sedikit {MIN_REASON_LENGTH} karakter)."}
         )
-    denied = [SENSITIVE_FIELDS[f].label for f in wanted if not user.has_perm(SENSITIVE_FIELDS[f].permission)]
+    denied = [SENSITIVE_FIELDS[f].label for f in wanted if not policy.holds(user, SENSITIVE_FIELDS[f].action)]
     if denied:
         raise PermissionDenied(f"Peran Anda tidak dapat membuka: {', '.join(denied)}.")
     access_log(
@@ -178,6 +179,11 @@ def _case_for_write(user: User, pk: int | str) -> Case:
     return case
 
 
+def case_can_be_opened(person: Person) -> bool:
+    """A person has one case at a time: a new one opens only when every earlier case is closed."""
+    return not Case.objects.filter(person=person).exclude(stage=Case.Stage.CLOSED).exists()
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -189,9 +195,9 @@ def case_open(
     caseworker: User | None = None,
 ) -> Case:
     """Open a new episode for a person the user can see; the user's office owns it."""
-    if user.office is None or not user.has_perm("cases.add_case"):
+    if user.office is None or not policy.holds(user, "case.open"):
         raise PermissionDenied("Peran Anda tidak dapat membuka kasus.")
-    if Case.objects.filter(person=person).exclude(stage=Case.Stage.CLOSED).exists():
+    if not case_can_be_opened(person):
         raise ValidationError("Orang ini masih memiliki kasus yang terbuka; lanjutkan kasus tersebut.")
     opened_on = opened_on or timezone.localdate()
     case = Case(
@@ -435,7 +441,7 @@ def person_register(*, user: User, data: PersonInput) -> tuple[Person, list[str]
 @transaction.atomic
 def note_add(*, user: User, case_pk: int | str, body: str, is_intelligence: bool = False) -> CaseNote:
     case = _case_for_write(user, case_pk)
-    if is_intelligence and not user.has_perm("cases.view_intelligence_note"):
+    if is_intelligence and not policy.holds(user, "person.intelligence"):
         raise PermissionDenied("Peran Anda tidak dapat menulis catatan intelijen.")
     note = CaseNote(case=case, body=body.strip(), is_intelligence=is_intelligence, written_by=user)
     note.full_clean()

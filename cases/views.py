@@ -56,11 +56,11 @@ from cases.services import (
     visit_record,
 )
 from cases.workflows import case_workflow_panel
+from napiter import policy
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
 from napiter.forms import add_service_errors, field_check_response
 from napiter.paging import page_window
-from napiter.routes import ROUTES
 from napiter.uploads import protected_file_response
 
 
@@ -98,7 +98,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "page": window.page,
             "has_next": window.has_next,
             "filters": filters.form,
-            "may_export": ROUTES["cases:person-export"].permits(user),
+            "may_export": policy.holds(user, "person.export"),
             "query": query.urlencode(),
         },
     )
@@ -117,7 +117,7 @@ def _person_context(user: User, person: Person, photo_form: PersonPhotoForm | No
             "name": f.name,
             "label": f.label,
             "masked": f.mask(person_sensitive_value(person, f.name)),
-            "can_reveal": user.has_perm(f.permission),
+            "can_reveal": policy.holds(user, f.action),
         }
         for f in SENSITIVE_FIELDS.values()
     ]
@@ -128,7 +128,7 @@ def _person_context(user: User, person: Person, photo_form: PersonPhotoForm | No
         "cases": person.cases.select_related("office", "caseworker"),
         "timeline": person_timeline(person),
         "dtsen": dtsen_latest_for(person),
-        "open_form": CaseOpenForm() if user.has_perm("cases.add_case") else None,
+        "open_form": CaseOpenForm() if policy.allows(user, "case.open", person, in_scope=True) else None,
         "photo_form": (photo_form or PersonPhotoForm()) if may_change_photo else None,
     }
 
@@ -263,7 +263,7 @@ def _case_context(user: User, case: Case, **forms_: forms.Form) -> dict[str, obj
             initial={"goals": case.goals, "atensi_planned": case.atensi_planned, "atensi_given": case.atensi_given}
         ),
         "notes": case_notes_visible_to(user, case)[:50],
-        "may_write_intelligence": user.has_perm("cases.view_intelligence_note"),
+        "may_write_intelligence": policy.holds(user, "person.intelligence"),
         "workflow": case_workflow_panel(user, case),
     }
 

@@ -31,6 +31,7 @@ from cases.models import (
 )
 from cases.selectors import case_get_for_user, cases_visible_to, people_visible_to
 from cases.services import _case_for_write, case_can_write, person_grant_office
+from napiter import policy
 from napiter.accounts import roles
 from napiter.accounts.access import VIEW_PERSON
 from napiter.accounts.models import Agency, Office, User
@@ -616,7 +617,7 @@ def due_items_for(user: User, *, today: dt.date | None = None) -> list[DueItem]:
 
 @transaction.atomic
 def incident_record(*, user: User, name: str, occurred_on: dt.date, region: Region) -> Incident:
-    if not user.has_perm("cases.add_incident"):
+    if not policy.holds(user, "incident.record"):
         raise PermissionDenied("Peran Anda tidak dapat mencatat peristiwa.")
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": "Tanggal peristiwa tidak boleh di masa depan."})
@@ -661,7 +662,7 @@ def person_incidents(person: Person) -> QuerySet[IncidentInvolvement]:
 def incident_people(user: User, incident: Incident) -> QuerySet[IncidentInvolvement]:
     """Both sides of one incident, among the people the user may see: the only place they appear together,
     so it needs `cases.view_incident_links` and every use is logged."""
-    if not user.has_perm("cases.view_incident_links"):
+    if not policy.holds(user, "incident.view_links"):
         raise PermissionDenied("Peran Anda tidak dapat melihat keterkaitan pelaku dan korban.")
     access_log(user=user, action=AccessEvent.Action.LIST, obj_type="cases.incident", obj_id=incident.pk)
     return (

@@ -32,11 +32,11 @@ from cases.workflows import OVERDUE_REVIEW, OVERDUE_VISIT, due_cases_for, overdu
 from dashboards.cache import tile
 from dashboards.models import PeriodicReport
 from dashboards.periods import Period
+from napiter import policy
 from napiter.accounts import roles
 from napiter.accounts.access import person_jurisdiction, works_with_people
 from napiter.accounts.models import Office, User
 from napiter.regions.models import Region
-from napiter.routes import ROUTES
 from sinergi.models import ActionPlan
 from sinergi.selectors import plans_visible_to, realisation_totals
 
@@ -72,7 +72,7 @@ def sees_sinergi(user: User) -> bool:
 def answers_for_due_list(user: User) -> bool:
     """Caseworkers and supervisors count the cases of their own due list; national roles count every open
     case they may see."""
-    return ROUTES["cases:due-list"].permits(user) and user.office_id is not None
+    return policy.holds(user, "case.due") and user.office_id is not None
 
 
 # --- people and cases ----------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""Every URL route and API operation, with who may use it. Enforced by `RouteAccessMiddleware`.
+"""Every URL route and API operation, with the policy action it needs. Enforced by `RouteAccessMiddleware`.
 
 The registry fails closed: a route that is not listed here answers 404 to every signed-in user, and a
 test walks Django's URL resolver and the OpenAPI schema so that a new route without an entry fails the
-suite. Roles decide which routes a user may open at all; which *records* they see is decided by the
-scoped selectors (napiter.accounts.access). Either refusal answers 404, never 403.
+suite. The action (declared in `napiter.policy`) decides which roles may open the route at all; which
+*records* they see is decided by the same action's scope rule, in the selectors. Either refusal answers
+404, never 403.
 """
 
 from __future__ import annotations
@@ -15,250 +16,231 @@ from typing import TYPE_CHECKING
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import exceptions, permissions
 
-from napiter.accounts import roles
+from napiter import policy
 from napiter.accounts.models import User
 
 if TYPE_CHECKING:  # rest_framework.views imports the API settings, which import this module
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
-PUBLIC = "public"  # no login needed
-SIGNED_IN = "signed_in"  # any signed-in user
-
 
 @dataclass(frozen=True)
 class Route:
     view_name: str
-    allowed: frozenset[str] | str
+    action: str
     methods: frozenset[str] = frozenset({"GET"})
     # The kind of record the route's `pk` names, for the access matrix tests ("person", ...).
     subject: str | None = None
     api: bool = False
     notes: str = field(default="", compare=False)
 
+    def __post_init__(self) -> None:
+        policy.action(self.action)  # an undeclared action fails at import, not at the first request
+
+    @property
+    def public(self) -> bool:
+        return policy.action(self.action).scope == policy.Scope.PUBLIC
+
     def permits(self, user: User) -> bool:
-        if self.allowed in (PUBLIC, SIGNED_IN):
-            return True
-        return bool(set(user.role_names()) & set(self.allowed))
+        return policy.holds(user, self.action)
 
 
-def _roles(*names: str) -> frozenset[str]:
-    return frozenset(names)
-
-
-PEOPLE_ROLES = _roles(roles.PENDAMPING, roles.SUPERVISOR, roles.KOORDINATOR, roles.ASESOR)
-CASEWORK_ROLES = _roles(roles.PENDAMPING, roles.SUPERVISOR)
-ALL_ROLES = frozenset(roles.ROLES)
-AUDIT_ROLES = _roles(roles.AUDITOR, roles.ADMIN)
 GET, POST = frozenset({"GET"}), frozenset({"POST"})
-# Documents about people (case reports, ...); kinds about sinergi plans will add the K/L planner.
-# Sinergi: BNPT coordinators, K/L planners and the K/L officials who sign the berita acara.
-SINERGI_ROLES = _roles(roles.KOORDINATOR, roles.PERENCANA, roles.PEJABAT_KL)
-PLANNER, COORDINATOR = _roles(roles.PERENCANA), _roles(roles.KOORDINATOR)
-# The planner is let through approve/return so that the service answers 403 with its reason, as the API promises.
-REVIEW_ROLES = _roles(roles.KOORDINATOR, roles.PERENCANA)
-# Privacy (UU 27/2022): the DPO; supervisors also handle data subject requests for people in their scope.
-DPO = _roles(roles.DPO)
-SUBJECT_REQUEST_ROLES = _roles(roles.DPO, roles.SUPERVISOR)
-DOCUMENT_ROLES = PEOPLE_ROLES | SINERGI_ROLES | DPO
-ASSESSOR_ROLES = _roles(roles.ASESOR)
-ASSESSMENT_READERS = PEOPLE_ROLES | {roles.ADMIN}
-INSTRUMENT_ADMINS = _roles(roles.KOORDINATOR, roles.ADMIN)
 
 ROUTES: dict[str, Route] = {
     r.view_name: r
     for r in [
         # Pages
-        Route("home", SIGNED_IN),
-        Route("login", PUBLIC, frozenset({"GET", "POST"})),
-        Route("logout", PUBLIC, POST),
-        Route("otp-verify", SIGNED_IN, frozenset({"GET", "POST"})),
-        Route("otp-enrol", SIGNED_IN, frozenset({"GET", "POST"})),
-        Route("set_language", PUBLIC, POST),
-        Route("healthz", PUBLIC),
-        Route("regions:browse", ALL_ROLES - {roles.AUDITOR}),
-        Route("regions:options", ALL_ROLES - {roles.AUDITOR}),
-        Route("cases:person-list", PEOPLE_ROLES),
-        Route("cases:person-create", CASEWORK_ROLES, frozenset({"GET", "POST"})),
-        Route("cases:person-similar", PEOPLE_ROLES),
-        Route("cases:person-check", CASEWORK_ROLES, POST),
-        Route("cases:visit-check", CASEWORK_ROLES, POST),
-        Route("cases:person-import", CASEWORK_ROLES, frozenset({"GET", "POST"})),
-        Route("cases:person-import-template", CASEWORK_ROLES),
-        Route("cases:person-import-report", CASEWORK_ROLES, POST),
+        Route("home", "signed_in"),
+        Route("login", "public", frozenset({"GET", "POST"})),
+        Route("logout", "public", POST),
+        Route("otp-verify", "signed_in", frozenset({"GET", "POST"})),
+        Route("otp-enrol", "signed_in", frozenset({"GET", "POST"})),
+        Route("set_language", "public", POST),
+        Route("healthz", "public"),
+        Route("regions:browse", "region.view"),
+        Route("regions:options", "region.view"),
+        Route("cases:person-list", "person.view"),
+        Route("cases:person-create", "person.register", frozenset({"GET", "POST"})),
+        Route("cases:person-similar", "person.view"),
+        Route("cases:person-check", "person.register", POST),
+        Route("cases:visit-check", "case.work", POST),
+        Route("cases:person-import", "person.register", frozenset({"GET", "POST"})),
+        Route("cases:person-import-template", "person.register"),
+        Route("cases:person-import-report", "person.register", POST),
         # A working list, NIK masked, every row logged; the assessor works person by person instead.
-        Route("cases:person-export", _roles(roles.PENDAMPING, roles.SUPERVISOR, roles.KOORDINATOR)),
-        Route("cases:dtsen-import", _roles(roles.SUPERVISOR, roles.KOORDINATOR), frozenset({"GET", "POST"})),
-        Route("cases:person-detail", PEOPLE_ROLES, subject="person"),
-        Route("cases:person-reveal", PEOPLE_ROLES, POST, subject="person"),
-        Route("cases:person-photo", PEOPLE_ROLES, subject="person_photo"),
-        Route("cases:person-photo-upload", CASEWORK_ROLES, POST, subject="person"),
-        Route("cases:visit-photo", PEOPLE_ROLES, subject="visit_photo"),
-        Route("cases:case-open", CASEWORK_ROLES, POST, subject="person"),
-        Route("cases:case-detail", PEOPLE_ROLES, subject="case"),
-        Route("cases:case-transition", CASEWORK_ROLES, POST, subject="case"),
-        Route("cases:case-close", CASEWORK_ROLES, POST, subject="case"),
-        Route("cases:visit-create", CASEWORK_ROLES, POST, subject="case"),
-        Route("cases:note-create", CASEWORK_ROLES, POST, subject="case"),
-        Route("cases:case-plan", CASEWORK_ROLES, POST, subject="case"),
-        Route("cases:due-list", CASEWORK_ROLES),
-        Route("cases:referral-create", CASEWORK_ROLES, frozenset({"GET", "POST"}), subject="case"),
+        Route("cases:person-export", "person.export"),
+        Route("cases:dtsen-import", "dtsen.import", frozenset({"GET", "POST"})),
+        Route("cases:person-detail", "person.view", subject="person"),
+        Route("cases:person-reveal", "person.reveal", POST, subject="person"),
+        Route("cases:person-photo", "person.view", subject="person_photo"),
+        Route("cases:person-photo-upload", "person.edit", POST, subject="person"),
+        Route("cases:visit-photo", "person.view", subject="visit_photo"),
+        Route("cases:case-open", "case.open", POST, subject="person"),
+        Route("cases:case-detail", "person.view", subject="case"),
+        Route("cases:case-transition", "case.work", POST, subject="case"),
+        Route("cases:case-close", "case.work", POST, subject="case"),
+        Route("cases:visit-create", "case.work", POST, subject="case"),
+        Route("cases:note-create", "case.work", POST, subject="case"),
+        Route("cases:case-plan", "case.work", POST, subject="case"),
+        Route("cases:due-list", "case.due"),
+        Route("cases:referral-create", "case.work", frozenset({"GET", "POST"}), subject="case"),
         # The receiving office answers a referral or transfer on the case page its grant opens to it.
-        Route("cases:referral-respond", CASEWORK_ROLES, POST, subject="case"),
-        Route("cases:referral-complete", CASEWORK_ROLES, POST, subject="case"),
-        Route("cases:transfer-request", CASEWORK_ROLES, frozenset({"GET", "POST"}), subject="case"),
-        Route("cases:transfer-accept", CASEWORK_ROLES, POST, subject="case"),
-        Route("cases:transfer-decline", CASEWORK_ROLES, POST, subject="case"),
-        Route("cases:transfer-cancel", CASEWORK_ROLES, POST, subject="case"),
-        Route("audit:access-list", AUDIT_ROLES),
-        Route("audit:change-list", AUDIT_ROLES),
-        Route("documents:list", DOCUMENT_ROLES),
-        Route("documents:request", DOCUMENT_ROLES, POST),
-        Route("documents:detail", DOCUMENT_ROLES, subject="document"),
-        Route("documents:sign", DOCUMENT_ROLES, POST, subject="document"),
+        Route("cases:referral-respond", "case.work", POST, subject="case"),
+        Route("cases:referral-complete", "case.work", POST, subject="case"),
+        Route("cases:transfer-request", "case.work", frozenset({"GET", "POST"}), subject="case"),
+        Route("cases:transfer-accept", "case.work", POST, subject="case"),
+        Route("cases:transfer-decline", "case.work", POST, subject="case"),
+        Route("cases:transfer-cancel", "case.work", POST, subject="case"),
+        Route("audit:access-list", "audit.view"),
+        Route("audit:change-list", "audit.view"),
+        Route("documents:list", "document.view"),
+        Route("documents:request", "document.request", POST),
+        Route("documents:detail", "document.view", subject="document"),
+        Route("documents:sign", "document.sign", POST, subject="document"),
         # Many signatures at once, queued for the workers: each document is checked against the user's scope.
-        Route("documents:sign-batch", DOCUMENT_ROLES, frozenset({"GET", "POST"})),
-        Route("documents:preview", DOCUMENT_ROLES, subject="document"),
-        Route("documents:download", DOCUMENT_ROLES, subject="document"),
+        Route("documents:sign-batch", "document.sign", frozenset({"GET", "POST"})),
+        Route("documents:preview", "document.view", subject="document"),
+        Route("documents:download", "document.view", subject="document"),
         # Assistance: programmes are reference data; grants follow their person's scope.
-        Route("assistance:programme-list", PEOPLE_ROLES),
-        Route("assistance:programme-detail", PEOPLE_ROLES, subject="programme"),
-        Route("assistance:grant-list", PEOPLE_ROLES),
-        Route("assistance:grant-export", PEOPLE_ROLES),
-        Route("assistance:monitoring-due", CASEWORK_ROLES),
-        Route("assistance:grant-create", CASEWORK_ROLES, frozenset({"GET", "POST"}), subject="person"),
-        Route("assistance:grant-detail", PEOPLE_ROLES, subject="grant"),
-        Route("assistance:grant-verify", CASEWORK_ROLES, POST, subject="grant"),
-        Route("assistance:grant-approve", _roles(roles.SUPERVISOR), POST, subject="grant"),
-        Route("assistance:grant-reject", _roles(roles.SUPERVISOR), POST, subject="grant"),
-        Route("assistance:grant-cancel", CASEWORK_ROLES, POST, subject="grant"),
-        Route("assistance:grant-deliver", CASEWORK_ROLES, POST, subject="grant"),
-        Route("assistance:grant-monitor", CASEWORK_ROLES, POST, subject="grant"),
-        Route("assistance:grant-alert-acknowledge", _roles(roles.SUPERVISOR), POST, subject="grant"),
-        Route("assistance:grant-photo", PEOPLE_ROLES, subject="grant_photo"),
-        Route("assistance:grant-signature", PEOPLE_ROLES, subject="grant_signature"),
-        Route("assistance:monitoring-photo", PEOPLE_ROLES, subject="monitoring_photo"),
+        Route("assistance:programme-list", "programme.view"),
+        Route("assistance:programme-detail", "programme.view", subject="programme"),
+        Route("assistance:grant-list", "grant.view"),
+        Route("assistance:grant-export", "grant.export"),
+        Route("assistance:monitoring-due", "grant.work"),
+        Route("assistance:grant-create", "grant.work", frozenset({"GET", "POST"}), subject="person"),
+        Route("assistance:grant-detail", "grant.view", subject="grant"),
+        Route("assistance:grant-verify", "grant.work", POST, subject="grant"),
+        Route("assistance:grant-approve", "grant.approve", POST, subject="grant"),
+        Route("assistance:grant-reject", "grant.approve", POST, subject="grant"),
+        Route("assistance:grant-cancel", "grant.work", POST, subject="grant"),
+        Route("assistance:grant-deliver", "grant.work", POST, subject="grant"),
+        Route("assistance:grant-monitor", "grant.work", POST, subject="grant"),
+        Route("assistance:grant-alert-acknowledge", "grant.approve", POST, subject="grant"),
+        Route("assistance:grant-photo", "grant.view", subject="grant_photo"),
+        Route("assistance:grant-signature", "grant.view", subject="grant_signature"),
+        Route("assistance:monitoring-photo", "grant.view", subject="monitoring_photo"),
         # Public: the QR code on every signed document leads here; rate-limited, no personal data.
-        Route("verification:document", PUBLIC, frozenset({"GET", "POST"}), subject="verification"),
+        Route("verification:document", "public", frozenset({"GET", "POST"}), subject="verification"),
         # API
-        Route("api-root", SIGNED_IN, api=True),
-        Route("api-token", PUBLIC, POST, api=True),
+        Route("api-root", "signed_in", api=True),
+        Route("api-token", "public", POST, api=True),
         # The API contract is not secret: integrators read it before they have an account.
-        Route("api-schema", PUBLIC, api=True),
-        Route("api-docs", PUBLIC),
-        Route("region-list", SIGNED_IN, api=True),
-        Route("region-detail", SIGNED_IN, subject="region", api=True),
-        Route("person-list", PEOPLE_ROLES, frozenset({"GET", "POST"}), api=True),
-        Route("person-detail", PEOPLE_ROLES, subject="person", api=True),
-        Route("person-reveal", PEOPLE_ROLES, POST, subject="person", api=True),
-        Route("case-list", PEOPLE_ROLES, frozenset({"GET", "POST"}), api=True),
-        Route("case-detail", PEOPLE_ROLES, subject="case", api=True),
-        Route("case-transition", PEOPLE_ROLES, POST, subject="case", api=True),
-        Route("case-assign", PEOPLE_ROLES, POST, subject="case", api=True),
-        Route("household-list", PEOPLE_ROLES, api=True),
-        Route("household-detail", PEOPLE_ROLES, subject="household", api=True),
-        Route("case-close", PEOPLE_ROLES, POST, subject="case", api=True),
-        Route("case-visits", PEOPLE_ROLES, frozenset({"GET", "POST"}), subject="case", api=True),
-        Route("case-refer", CASEWORK_ROLES, POST, subject="case", api=True),
-        Route("case-transfer", CASEWORK_ROLES, POST, subject="case", api=True),
-        Route("case-transfer-accept", CASEWORK_ROLES, POST, subject="case", api=True),
-        Route("case-transfer-decline", CASEWORK_ROLES, POST, subject="case", api=True),
-        Route("audit-event-list", AUDIT_ROLES, api=True),
-        Route("document-list", DOCUMENT_ROLES, frozenset({"GET", "POST"}), api=True),
-        Route("document-detail", DOCUMENT_ROLES, subject="document", api=True),
-        Route("document-sign", DOCUMENT_ROLES, POST, subject="document", api=True),
-        Route("document-download", DOCUMENT_ROLES, subject="document", api=True),
-        Route("programme-list", PEOPLE_ROLES, api=True),
-        Route("programme-detail", PEOPLE_ROLES, subject="programme", api=True),
-        Route("grant-list", PEOPLE_ROLES, frozenset({"GET", "POST"}), api=True),
-        Route("grant-detail", PEOPLE_ROLES, subject="grant", api=True),
-        Route("grant-verify", CASEWORK_ROLES, POST, subject="grant", api=True),
-        Route("grant-approve", _roles(roles.SUPERVISOR), POST, subject="grant", api=True),
-        Route("grant-reject", _roles(roles.SUPERVISOR), POST, subject="grant", api=True),
-        Route("grant-cancel", CASEWORK_ROLES, POST, subject="grant", api=True),
-        Route("grant-deliver", CASEWORK_ROLES, POST, subject="grant", api=True),
-        Route("grant-monitoring", CASEWORK_ROLES, frozenset({"GET", "POST"}), subject="grant", api=True),
-        Route("instrument-list", ASSESSMENT_READERS, api=True),
-        Route("instrument-detail", ASSESSMENT_READERS, subject="instrument", api=True),
-        Route("instrument-export", INSTRUMENT_ADMINS, subject="instrument", api=True),
-        Route("instrument-import", INSTRUMENT_ADMINS, POST, api=True),
+        Route("api-schema", "public", api=True),
+        Route("api-docs", "public"),
+        Route("region-list", "signed_in", api=True),
+        Route("region-detail", "signed_in", subject="region", api=True),
+        Route("person-list", "person.view", frozenset({"GET", "POST"}), api=True),
+        Route("person-detail", "person.view", subject="person", api=True),
+        Route("person-reveal", "person.reveal", POST, subject="person", api=True),
+        Route("case-list", "person.view", frozenset({"GET", "POST"}), api=True),
+        Route("case-detail", "person.view", subject="case", api=True),
+        Route("case-transition", "person.view", POST, subject="case", api=True),
+        Route("case-assign", "person.view", POST, subject="case", api=True),
+        Route("household-list", "person.view", api=True),
+        Route("household-detail", "person.view", subject="household", api=True),
+        Route("case-close", "person.view", POST, subject="case", api=True),
+        Route("case-visits", "person.view", frozenset({"GET", "POST"}), subject="case", api=True),
+        Route("case-refer", "case.work", POST, subject="case", api=True),
+        Route("case-transfer", "case.work", POST, subject="case", api=True),
+        Route("case-transfer-accept", "case.work", POST, subject="case", api=True),
+        Route("case-transfer-decline", "case.work", POST, subject="case", api=True),
+        Route("audit-event-list", "audit.view", api=True),
+        Route("document-list", "document.view", frozenset({"GET", "POST"}), api=True),
+        Route("document-detail", "document.view", subject="document", api=True),
+        Route("document-sign", "document.sign", POST, subject="document", api=True),
+        Route("document-download", "document.view", subject="document", api=True),
+        Route("programme-list", "programme.view", api=True),
+        Route("programme-detail", "programme.view", subject="programme", api=True),
+        Route("grant-list", "grant.view", frozenset({"GET", "POST"}), api=True),
+        Route("grant-detail", "grant.view", subject="grant", api=True),
+        Route("grant-verify", "grant.work", POST, subject="grant", api=True),
+        Route("grant-approve", "grant.approve", POST, subject="grant", api=True),
+        Route("grant-reject", "grant.approve", POST, subject="grant", api=True),
+        Route("grant-cancel", "grant.work", POST, subject="grant", api=True),
+        Route("grant-deliver", "grant.work", POST, subject="grant", api=True),
+        Route("grant-monitoring", "grant.work", frozenset({"GET", "POST"}), subject="grant", api=True),
+        Route("instrument-list", "instrument.view", api=True),
+        Route("instrument-detail", "instrument.view", subject="instrument", api=True),
+        Route("instrument-export", "instrument.manage", subject="instrument", api=True),
+        Route("instrument-import", "instrument.manage", POST, api=True),
         # Everyone working with people reads assessments (item ratings only with their permission); the
         # services refuse writes to anyone but an asesor.
-        Route("assessment-list", PEOPLE_ROLES, frozenset({"GET", "POST"}), api=True),
-        Route("assessment-detail", PEOPLE_ROLES, frozenset({"GET", "PATCH"}), subject="assessment", api=True),
-        Route("assessment-submit", ASSESSOR_ROLES, POST, subject="assessment", api=True),
-        Route("assessment-amend", ASSESSOR_ROLES, POST, subject="assessment", api=True),
-        Route("trajectory-detail", PEOPLE_ROLES, subject="person", api=True),
-        Route("assessments:due", PEOPLE_ROLES),
-        Route("assessments:effect", PEOPLE_ROLES),
-        Route("assessments:person", PEOPLE_ROLES, subject="person"),
-        Route("assessments:start", ASSESSOR_ROLES, POST, subject="person"),
-        Route("assessments:detail", PEOPLE_ROLES, subject="assessment"),
-        Route("assessments:fill", ASSESSOR_ROLES, frozenset({"GET", "POST"}), subject="assessment"),
-        Route("assessments:amend", ASSESSOR_ROLES, POST, subject="assessment"),
-        Route("assessments:second", ASSESSOR_ROLES, POST, subject="assessment"),
+        Route("assessment-list", "assessment.view", frozenset({"GET", "POST"}), api=True),
+        Route("assessment-detail", "assessment.view", frozenset({"GET", "PATCH"}), subject="assessment", api=True),
+        Route("assessment-submit", "assessment.write", POST, subject="assessment", api=True),
+        Route("assessment-amend", "assessment.write", POST, subject="assessment", api=True),
+        Route("trajectory-detail", "assessment.view", subject="person", api=True),
+        Route("assessments:due", "assessment.view"),
+        Route("assessments:effect", "assessment.view"),
+        Route("assessments:person", "assessment.view", subject="person"),
+        Route("assessments:start", "assessment.write", POST, subject="person"),
+        Route("assessments:detail", "assessment.view", subject="assessment"),
+        Route("assessments:fill", "assessment.write", frozenset({"GET", "POST"}), subject="assessment"),
+        Route("assessments:amend", "assessment.write", POST, subject="assessment"),
+        Route("assessments:second", "assessment.write", POST, subject="assessment"),
         # Dashboards: every role opens its own (tiles follow its permissions and scope); reports are the offices'.
-        Route("dashboards:home", SIGNED_IN),
-        Route("dashboards:export", SIGNED_IN),
-        Route("dashboards:provinces", PEOPLE_ROLES | SINERGI_ROLES),
-        Route("dashboards:provinces-export", PEOPLE_ROLES | SINERGI_ROLES),
-        Route("dashboards:report-list", PEOPLE_ROLES),
-        Route("dashboards:report-create", _roles(roles.SUPERVISOR), POST),
-        Route("dashboards:report-detail", PEOPLE_ROLES, frozenset({"GET", "POST"}), subject="periodic_report"),
-        Route("dashboards:report-request", _roles(roles.SUPERVISOR), POST, subject="periodic_report"),
-        Route("sinergi:dashboard", SINERGI_ROLES),
-        Route("sinergi:plan-list", SINERGI_ROLES),
-        Route("sinergi:plan-create", PLANNER, frozenset({"GET", "POST"})),
-        Route("sinergi:plan-import", PLANNER, frozenset({"GET", "POST"})),
-        Route("sinergi:plan-import-report", PLANNER, POST),
-        Route("sinergi:plan-detail", SINERGI_ROLES, subject="action_plan"),
-        Route("sinergi:plan-edit", PLANNER, frozenset({"GET", "POST"}), subject="action_plan"),
-        Route("sinergi:plan-submit", PLANNER, POST, subject="action_plan"),
-        Route("sinergi:plan-approve", COORDINATOR, POST, subject="action_plan"),
-        Route("sinergi:plan-return", COORDINATOR, POST, subject="action_plan"),
-        Route("sinergi:plan-bulk-approve", COORDINATOR, POST),
-        Route("sinergi:realisation-create", PLANNER, POST, subject="action_plan"),
-        Route("sinergi:agreement-list", SINERGI_ROLES),
-        Route("sinergi:agreement-create", COORDINATOR, POST),
-        Route("sinergi:agreement-detail", SINERGI_ROLES, subject="agreement"),
-        Route("sinergi:addendum-create", PLANNER, frozenset({"GET", "POST"}), subject="agreement"),
-        Route("sinergi:addendum-list", SINERGI_ROLES),
-        Route("sinergi:addendum-detail", SINERGI_ROLES, subject="addendum"),
-        Route("sinergi:addendum-approve", COORDINATOR, POST, subject="addendum"),
-        Route("sinergi:addendum-return", COORDINATOR, POST, subject="addendum"),
-        Route("privacy:request-list", SUBJECT_REQUEST_ROLES),
-        Route("privacy:request-create", SUBJECT_REQUEST_ROLES, frozenset({"GET", "POST"}), subject="person"),
-        Route("privacy:request-detail", SUBJECT_REQUEST_ROLES, subject="subject_request"),
-        Route("privacy:request-export", SUBJECT_REQUEST_ROLES, POST, subject="subject_request"),
-        Route("privacy:request-export-json", SUBJECT_REQUEST_ROLES, subject="subject_request"),
-        Route("privacy:request-close", SUBJECT_REQUEST_ROLES, POST, subject="subject_request"),
-        Route("privacy:hold-place", DPO, POST, subject="person"),
-        Route("privacy:hold-lift", DPO, POST, subject="legal_hold"),
-        Route("privacy:ropa", DPO),
-        Route("privacy:category-edit", DPO, frozenset({"GET", "POST"}), subject="data_category"),
-        Route("privacy:retention", DPO),
-        Route("privacy:retention-run", DPO, POST),
-        Route("privacy:breach-list", DPO),
-        Route("privacy:breach-create", DPO, frozenset({"GET", "POST"})),
-        Route("privacy:breach-detail", DPO, subject="breach"),
-        Route("privacy:breach-notified", DPO, POST, subject="breach"),
-        Route("data-category-list", DPO, api=True),
-        Route("data-category-detail", DPO, subject="data_category", api=True),
-        Route("subject-request-list", SUBJECT_REQUEST_ROLES, frozenset({"GET", "POST"}), api=True),
-        Route("subject-request-detail", SUBJECT_REQUEST_ROLES, subject="subject_request", api=True),
-        Route("subject-request-export", SUBJECT_REQUEST_ROLES, subject="subject_request", api=True),
-        Route("ministry-list", SINERGI_ROLES, api=True),
-        Route("ministry-detail", SINERGI_ROLES, subject="ministry", api=True),
-        Route("action-plan-list", SINERGI_ROLES, frozenset({"GET", "POST"}), api=True),
-        Route("action-plan-detail", SINERGI_ROLES, subject="action_plan", api=True),
-        Route("action-plan-submit", PLANNER, POST, subject="action_plan", api=True),
-        Route("action-plan-approve", REVIEW_ROLES, POST, subject="action_plan", api=True),
-        Route("action-plan-return", REVIEW_ROLES, POST, subject="action_plan", api=True),
-        Route("action-plan-realisations", SINERGI_ROLES, frozenset({"GET", "POST"}), subject="action_plan", api=True),
-        Route("addendum-list", SINERGI_ROLES, frozenset({"GET", "POST"}), api=True),
-        Route("addendum-detail", SINERGI_ROLES, subject="addendum", api=True),
-        Route("addendum-approve", REVIEW_ROLES, POST, subject="addendum", api=True),
-        Route("addendum-return", REVIEW_ROLES, POST, subject="addendum", api=True),
+        Route("dashboards:home", "signed_in"),
+        Route("dashboards:export", "signed_in"),
+        Route("dashboards:provinces", "dashboard.map"),
+        Route("dashboards:provinces-export", "dashboard.map"),
+        Route("dashboards:report-list", "report.view"),
+        Route("dashboards:report-create", "report.create", POST),
+        Route("dashboards:report-detail", "report.view", frozenset({"GET", "POST"}), subject="periodic_report"),
+        Route("dashboards:report-request", "report.create", POST, subject="periodic_report"),
+        Route("sinergi:dashboard", "plan.view"),
+        Route("sinergi:plan-list", "plan.view"),
+        Route("sinergi:plan-create", "plan.write", frozenset({"GET", "POST"})),
+        Route("sinergi:plan-import", "plan.write", frozenset({"GET", "POST"})),
+        Route("sinergi:plan-import-report", "plan.write", POST),
+        Route("sinergi:plan-detail", "plan.view", subject="action_plan"),
+        Route("sinergi:plan-edit", "plan.write", frozenset({"GET", "POST"}), subject="action_plan"),
+        Route("sinergi:plan-submit", "plan.write", POST, subject="action_plan"),
+        Route("sinergi:plan-approve", "plan.review", POST, subject="action_plan"),
+        Route("sinergi:plan-return", "plan.review", POST, subject="action_plan"),
+        Route("sinergi:plan-bulk-approve", "plan.review", POST),
+        Route("sinergi:realisation-create", "plan.write", POST, subject="action_plan"),
+        Route("sinergi:agreement-list", "plan.view"),
+        Route("sinergi:agreement-create", "agreement.create", POST),
+        Route("sinergi:agreement-detail", "plan.view", subject="agreement"),
+        Route("sinergi:addendum-create", "plan.write", frozenset({"GET", "POST"}), subject="agreement"),
+        Route("sinergi:addendum-list", "plan.view"),
+        Route("sinergi:addendum-detail", "plan.view", subject="addendum"),
+        Route("sinergi:addendum-approve", "plan.review", POST, subject="addendum"),
+        Route("sinergi:addendum-return", "plan.review", POST, subject="addendum"),
+        Route("privacy:request-list", "subject_request.view"),
+        Route("privacy:request-create", "subject_request.file", frozenset({"GET", "POST"}), subject="person"),
+        Route("privacy:request-detail", "subject_request.view", subject="subject_request"),
+        Route("privacy:request-export", "subject_request.fulfil", POST, subject="subject_request"),
+        Route("privacy:request-export-json", "subject_request.fulfil", subject="subject_request"),
+        Route("privacy:request-close", "subject_request.fulfil", POST, subject="subject_request"),
+        Route("privacy:hold-place", "privacy.manage", POST, subject="person"),
+        Route("privacy:hold-lift", "privacy.manage", POST, subject="legal_hold"),
+        Route("privacy:ropa", "privacy.manage"),
+        Route("privacy:category-edit", "privacy.manage", frozenset({"GET", "POST"}), subject="data_category"),
+        Route("privacy:retention", "privacy.manage"),
+        Route("privacy:retention-run", "privacy.manage", POST),
+        Route("privacy:breach-list", "privacy.manage"),
+        Route("privacy:breach-create", "privacy.manage", frozenset({"GET", "POST"})),
+        Route("privacy:breach-detail", "privacy.manage", subject="breach"),
+        Route("privacy:breach-notified", "privacy.manage", POST, subject="breach"),
+        Route("data-category-list", "privacy.manage", api=True),
+        Route("data-category-detail", "privacy.manage", subject="data_category", api=True),
+        Route("subject-request-list", "subject_request.view", frozenset({"GET", "POST"}), api=True),
+        Route("subject-request-detail", "subject_request.view", subject="subject_request", api=True),
+        Route("subject-request-export", "subject_request.fulfil", subject="subject_request", api=True),
+        Route("ministry-list", "plan.view", api=True),
+        Route("ministry-detail", "plan.view", subject="ministry", api=True),
+        Route("action-plan-list", "plan.view", frozenset({"GET", "POST"}), api=True),
+        Route("action-plan-detail", "plan.view", subject="action_plan", api=True),
+        Route("action-plan-submit", "plan.write", POST, subject="action_plan", api=True),
+        Route("action-plan-approve", "plan.review_api", POST, subject="action_plan", api=True),
+        Route("action-plan-return", "plan.review_api", POST, subject="action_plan", api=True),
+        Route("action-plan-realisations", "plan.view", frozenset({"GET", "POST"}), subject="action_plan", api=True),
+        Route("addendum-list", "plan.view", frozenset({"GET", "POST"}), api=True),
+        Route("addendum-detail", "plan.view", subject="addendum", api=True),
+        Route("addendum-approve", "plan.review_api", POST, subject="addendum", api=True),
+        Route("addendum-return", "plan.review_api", POST, subject="addendum", api=True),
     ]
 }
 
@@ -278,7 +260,7 @@ class RegistryPermission(permissions.BasePermission):
         route = route_for(request._request)
         if route is None:
             raise exceptions.NotFound()
-        if route.allowed == PUBLIC:
+        if route.public:
             return True
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()

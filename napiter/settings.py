@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "napiter.documents",
     "napiter.regions",
     "napiter.audit",
+    "napiter.policy",
     "cases",
     "assistance",
     "assessments",

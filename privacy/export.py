@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, CaseNote, DtsenRecord, Person
+from napiter import policy
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
 from napiter.documents.kinds import label_for
@@ -80,7 +81,7 @@ def person_export(*, user: User, person: Person) -> dict[str, Any]:
         "dokumen": _documents(person),
         "akses_data": _access_events(person),
     }
-    if user.has_perm("cases.view_intelligence_note"):
+    if policy.holds(user, "person.intelligence"):
         notes = CaseNote.objects.filter(case__person=person, is_intelligence=True).select_related("written_by")
         data["catatan_intelijen"] = {
             "keterangan": EXEMPT_NOTE,
@@ -201,7 +202,7 @@ def _grants(person: Person) -> list[dict[str, Any]]:
 def _assessments(user: User, person: Person) -> list[dict[str, Any]]:
     from assessments.models import Assessment
 
-    item_scores = user.has_perm("assessments.view_item_scores")
+    item_scores = policy.holds(user, "assessment.view_items")
     assessments = (
         Assessment.objects.submitted()
         .filter(person=person)

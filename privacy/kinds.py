@@ -10,7 +10,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from napiter.accounts import roles
+from napiter import policy
 from napiter.accounts.models import Office, User
 from napiter.documents.kinds import DocumentKind, register
 from napiter.documents.models import Document
@@ -40,7 +40,7 @@ class ProcessingRecord(DocumentKind):
     prefix = "ROPA"
 
     def visible_subjects(self, user: User) -> QuerySet[Any]:
-        if user.office_id is None or not user.has_perm("privacy.view_datacategory"):
+        if user.office_id is None or not policy.holds(user, "privacy.manage"):
             return Office.objects.none()
         return Office.objects.filter(pk=user.office_id)
 
@@ -55,7 +55,7 @@ class ProcessingRecord(DocumentKind):
         return office
 
     def check_request(self, *, user: User, subject: Any) -> None:
-        if roles.DPO not in user.role_names() or not user.has_perm("documents.add_document"):
+        if not policy.holds(user, "privacy.manage"):
             raise PermissionDenied("Catatan pemrosesan diterbitkan oleh Pejabat Pelindungan Data Pribadi.")
 
     def signers(self, *, subject: Any, requester: User) -> list[User]:
@@ -83,12 +83,13 @@ class SubjectAccessExport(DocumentKind):
     def visible_subjects(self, user: User) -> QuerySet[Any]:
         from privacy.selectors import subject_requests_visible_to
 
-        return subject_requests_visible_to(user)
+        # The export of a whole record is the DPO's alone, and so is its readable copy.
+        return subject_requests_visible_to(user, "subject_request.fulfil")
 
     def subject_for_user(self, user: User, subject_id: int | str) -> Model:
         from privacy.selectors import subject_request_get_for_user
 
-        return subject_request_get_for_user(user, subject_id)
+        return subject_request_get_for_user(user, subject_id, action="subject_request.fulfil")
 
     def subject_for_render(self, subject_id: int) -> Model:
         from privacy.models import SubjectRequest
@@ -102,8 +103,8 @@ class SubjectAccessExport(DocumentKind):
     def check_request(self, *, user: User, subject: Any) -> None:
         from privacy.models import SubjectRequest
 
-        if not user.has_perm("privacy.change_subjectrequest") or not user.has_perm("documents.add_document"):
-            raise PermissionDenied("Salinan data dibuat oleh DPO atau supervisor yang menangani permintaan.")
+        if not policy.holds(user, "subject_request.fulfil"):
+            raise PermissionDenied("Salinan data dibuat oleh Pejabat Pelindungan Data Pribadi.")
         if subject.export_status != SubjectRequest.ExportStatus.READY or subject.export_data is None:
             raise PermissionDenied("Ekspor data permintaan ini belum tersedia.")
 
@@ -149,7 +150,7 @@ class BreachNotification(DocumentKind):
         return office
 
     def check_request(self, *, user: User, subject: Any) -> None:
-        if not user.has_perm("privacy.change_breachincident") or not user.has_perm("documents.add_document"):
+        if not policy.holds(user, "privacy.manage"):
             raise PermissionDenied("Surat pemberitahuan diterbitkan oleh Pejabat Pelindungan Data Pribadi.")
 
     def signers(self, *, subject: Any, requester: User) -> list[User]:

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Person
+from napiter import policy
 from napiter.accounts.access import person_scope_q
 from napiter.accounts.models import User
 from privacy.models import Anonymisation, BreachIncident, DataCategory, LegalHold, SubjectRequest
@@ -26,7 +27,7 @@ def data_categories() -> QuerySet[DataCategory]:
 
 
 def data_category_get(user: User, pk: int | str) -> DataCategory:
-    if not user.has_perm("privacy.view_datacategory"):
+    if not policy.holds(user, "privacy.manage"):
         raise _not_found()
     try:
         return data_categories().get(pk=int(pk))
@@ -34,17 +35,22 @@ def data_category_get(user: User, pk: int | str) -> DataCategory:
         raise _not_found() from exc
 
 
-def subject_requests_visible_to(user: User) -> QuerySet[SubjectRequest]:
-    if not user.has_perm("privacy.view_subjectrequest"):
+def subject_requests_visible_to(user: User, action: str = "subject_request.view") -> QuerySet[SubjectRequest]:
+    """The requests on which `user` may take `action`: reading them (`subject_request.view`: the DPO, and a
+    supervisor for people in the office's scope), or fulfilling them (`subject_request.fulfil`: the DPO only,
+    who alone sees the export of a whole record)."""
+    if not policy.holds(user, action):
         return SubjectRequest.objects.none()
-    return SubjectRequest.objects.filter(person_scope_q(user, prefix="person__")).select_related(
+    return SubjectRequest.objects.filter(person_scope_q(user, prefix="person__", action=action)).select_related(
         "person", "office", "recorded_by", "closed_by"
     )
 
 
-def subject_request_get_for_user(user: User, pk: int | str, *, for_update: bool = False) -> SubjectRequest:
-    """The request, or Http404 whether it is missing or its person is outside the user's scope."""
-    requests = subject_requests_visible_to(user)
+def subject_request_get_for_user(
+    user: User, pk: int | str, *, for_update: bool = False, action: str = "subject_request.view"
+) -> SubjectRequest:
+    """The request, or Http404 whether it is missing or outside what `user` may take `action` on."""
+    requests = subject_requests_visible_to(user, action)
     if for_update:
         requests = requests.select_for_update(of=("self",))
     try:
@@ -54,17 +60,20 @@ def subject_request_get_for_user(user: User, pk: int | str, *, for_update: bool 
 
 
 def person_for_privacy(user: User, pk: int | str) -> Person:
-    """A person a privacy officer acts on: in scope, and only for holders of the request permission."""
-    if not user.has_perm("privacy.add_subjectrequest"):
+    """A person a privacy officer acts on (files a request for, places a hold on): in the scope of
+    `subject_request.file` (the DPO nationally, a supervisor in the office's territory)."""
+    action = "subject_request.file"
+    if not policy.holds(user, action):
         raise _not_found()
     try:
-        return Person.objects.filter(person_scope_q(user)).select_related("domicile_region").get(pk=int(pk))
+        people = Person.objects.filter(person_scope_q(user, action=action))
+        return people.select_related("domicile_region").get(pk=int(pk))
     except (Person.DoesNotExist, ValueError) as exc:
         raise _not_found() from exc
 
 
 def legal_holds_visible_to(user: User) -> QuerySet[LegalHold]:
-    if not user.has_perm("privacy.view_legalhold"):
+    if not policy.holds(user, "privacy.manage"):
         return LegalHold.objects.none()
     return LegalHold.objects.select_related("person", "placed_by", "lifted_by")
 
@@ -74,7 +83,7 @@ def active_hold_for(person_id: int) -> LegalHold | None:
 
 
 def breaches_visible_to(user: User) -> QuerySet[BreachIncident]:
-    if not user.has_perm("privacy.view_breachincident"):
+    if not policy.holds(user, "privacy.manage"):
         return BreachIncident.objects.none()
     return BreachIncident.objects.select_related("office", "recorded_by").prefetch_related("categories")
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Person
+from napiter import policy
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
 from napiter.audit.services import access_log
@@ -38,10 +39,12 @@ PERSON_TYPE = "cases.person"
 SUBJECT_ACCESS_KIND = "akses_subjek"
 BREACH_LETTER_KIND = "pemberitahuan_insiden"
 ROPA_KIND = "ropa"
+# Only the DPO fulfils a subject request: builds, downloads and closes the export of a whole record.
+FULFIL = "subject_request.fulfil"
 
 
-def _require(user: User, permission: str, message: str) -> None:
-    if not user.has_perm(permission):
+def _require(user: User, action: str, message: str) -> None:
+    if not policy.holds(user, action):
         raise PermissionDenied(message)
 
 
@@ -56,7 +59,7 @@ CATEGORY_FIELDS = (
 def data_category_update(*, user: User, category_id: int | str, values: dict[str, Any]) -> DataCategory:
     """Edit one row of the record of processing. A retention period needs an anonymisation step that knows
     the category, or the period would be promised and never kept."""
-    _require(user, "privacy.change_datacategory", "Catatan pemrosesan diubah oleh Pejabat Pelindungan Data Pribadi.")
+    _require(user, "privacy.manage", "Catatan pemrosesan diubah oleh Pejabat Pelindungan Data Pribadi.")
     category = data_category_get(user, category_id)
     for name in CATEGORY_FIELDS:
         if name in values:
@@ -82,9 +85,11 @@ def people_find(*, user: User, q: str, request: HttpRequest | None = None) -> li
     from cases.selectors import PersonFilters, people_search
     from napiter.accounts.access import person_scope_q
 
-    if not user.has_perm("privacy.add_subjectrequest"):
+    action = "subject_request.file"
+    if not policy.holds(user, action):
         return []
-    people = list(people_search(Person.objects.filter(person_scope_q(user)), PersonFilters(q=q))[:PEOPLE_FOUND_MAX])
+    scoped = Person.objects.filter(person_scope_q(user, action=action))
+    people = list(people_search(scoped, PersonFilters(q=q))[:PEOPLE_FOUND_MAX])
     for person in people:
         access_log(
             user=user, action=AccessEvent.Action.SEARCH, obj_type=PERSON_TYPE, obj_id=person.pk, person_id=person.pk,
@@ -124,7 +129,7 @@ def subject_request_create(
     received_at: dt.datetime | None = None,
 ) -> SubjectRequest:
     """Record a request received from a data subject; the legal deadline runs from its receipt."""
-    _require(user, "privacy.add_subjectrequest", "Permintaan subjek data dicatat oleh DPO atau supervisor.")
+    _require(user, "subject_request.file", "Permintaan subjek data dicatat oleh DPO atau supervisor.")
     person = person_for_privacy(user, person_id)
     received = received_at or timezone.now()
     if received > timezone.now() + dt.timedelta(minutes=5):
@@ -152,8 +157,8 @@ def subject_request_create(
 def subject_request_close(*, user: User, request_id: int | str, status: str, resolution: str) -> SubjectRequest:
     """Close a request as done or refused, with what was done or why not. An access request is done only
     once its export has been produced."""
-    _require(user, "privacy.change_subjectrequest", "Permintaan subjek data ditutup oleh DPO atau supervisor.")
-    request = subject_request_get_for_user(user, request_id, for_update=True)
+    _require(user, FULFIL, "Permintaan subjek data ditutup oleh Pejabat Pelindungan Data Pribadi.")
+    request = subject_request_get_for_user(user, request_id, for_update=True, action=FULFIL)
     if request.status != SubjectRequest.Status.OPEN:
         raise ValidationError("Permintaan ini sudah ditutup.")
     if status not in (SubjectRequest.Status.DONE, SubjectRequest.Status.REFUSED):
@@ -178,8 +183,8 @@ def subject_request_close(*, user: User, request_id: int | str, status: str, res
 @transaction.atomic
 def subject_export_start(*, user: User, request_id: int | str) -> SubjectRequest:
     """Queue the export of everything held about the person; a worker builds it within minutes."""
-    _require(user, "privacy.change_subjectrequest", "Ekspor data dibuat oleh DPO atau supervisor.")
-    request = subject_request_get_for_user(user, request_id, for_update=True)
+    _require(user, FULFIL, "Ekspor data dibuat oleh Pejabat Pelindungan Data Pribadi.")
+    request = subject_request_get_for_user(user, request_id, for_update=True, action=FULFIL)
     if request.kind != SubjectRequest.Kind.ACCESS:
         raise ValidationError("Ekspor data dibuat untuk permintaan akses.")
     if request.export_status == SubjectRequest.ExportStatus.QUEUED:
@@ -206,7 +211,7 @@ def subject_export_build(*, request_id: int, user_id: int) -> SubjectRequest:
     user = User.objects.select_related("office").get(pk=user_id)
     try:
         with transaction.atomic():
-            request = subject_request_get_for_user(user, request_id, for_update=True)
+            request = subject_request_get_for_user(user, request_id, for_update=True, action=FULFIL)
             request.export_data = person_export(user=user, person=request.person)
             request.export_status = SubjectRequest.ExportStatus.READY
             request.exported_at = timezone.now()
@@ -229,12 +234,13 @@ def subject_export_build(*, request_id: int, user_id: int) -> SubjectRequest:
 @transaction.atomic
 def subject_export_read(*, user: User, request_id: int | str, request: HttpRequest | None = None) -> dict[str, Any]:
     """The machine-readable export, logged as a download of the person's data."""
-    subject_request = subject_request_get_for_user(user, request_id)
+    subject_request = subject_request_get_for_user(user, request_id, action=FULFIL)
     if subject_request.export_status != SubjectRequest.ExportStatus.READY or subject_request.export_data is None:
         raise ValidationError("Ekspor data belum tersedia.")
     access_log(
         user=user, action=AccessEvent.Action.DOWNLOAD, obj_type=SUBJECT_REQUEST_TYPE, obj_id=subject_request.pk,
-        person_id=subject_request.person_id, request=request,
+        person_id=subject_request.person_id, reason=f"Permintaan akses subjek data #{subject_request.pk}",
+        request=request,
     )  # fmt: skip
     data: dict[str, Any] = subject_request.export_data
     return data
@@ -245,7 +251,7 @@ def subject_export_read(*, user: User, request_id: int | str, request: HttpReque
 
 @transaction.atomic
 def legal_hold_place(*, user: User, person_id: int | str, reason: str) -> LegalHold:
-    _require(user, "privacy.add_legalhold", "Penahanan data ditetapkan oleh Pejabat Pelindungan Data Pribadi.")
+    _require(user, "privacy.manage", "Penahanan data ditetapkan oleh Pejabat Pelindungan Data Pribadi.")
     person = person_for_privacy(user, person_id)
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if LegalHold.objects.filter(person=person, lifted_at__isnull=True).exists():
@@ -260,7 +266,7 @@ def legal_hold_place(*, user: User, person_id: int | str, reason: str) -> LegalH
 
 @transaction.atomic
 def legal_hold_lift(*, user: User, hold_id: int | str, reason: str) -> LegalHold:
-    _require(user, "privacy.change_legalhold", "Penahanan data dicabut oleh Pejabat Pelindungan Data Pribadi.")
+    _require(user, "privacy.manage", "Penahanan data dicabut oleh Pejabat Pelindungan Data Pribadi.")
     try:
         hold = legal_holds_visible_to(user).select_for_update(of=("self",)).get(pk=int(hold_id))
     except (LegalHold.DoesNotExist, ValueError) as exc:
@@ -290,7 +296,7 @@ class RetentionResult:
 @transaction.atomic
 def retention_report(*, user: User, request: HttpRequest | None = None) -> list[RetentionCandidate]:
     """The dry run, for the DPO: nothing changes; each person listed is logged as a list read."""
-    _require(user, "privacy.run_retention", "Laporan retensi untuk Pejabat Pelindungan Data Pribadi.")
+    _require(user, "privacy.manage", "Laporan retensi untuk Pejabat Pelindungan Data Pribadi.")
     candidates = retention_candidates()
     for c in candidates:
         access_log(
@@ -302,7 +308,7 @@ def retention_report(*, user: User, request: HttpRequest | None = None) -> list[
 
 def retention_run(*, user: User) -> RetentionResult:
     """The run started by hand from the dry-run page, attributed to the DPO."""
-    _require(user, "privacy.run_retention", "Anonimisasi dijalankan oleh Pejabat Pelindungan Data Pribadi.")
+    _require(user, "privacy.manage", "Anonimisasi dijalankan oleh Pejabat Pelindungan Data Pribadi.")
     return retention_apply(actor=user)
 
 
@@ -359,7 +365,7 @@ BREACH_FIELDS = (
 @transaction.atomic
 def breach_record(*, user: User, values: dict[str, Any], categories: list[DataCategory]) -> BreachIncident:
     """Record a breach; the 3x24 hour notification deadline runs from its discovery."""
-    _require(user, "privacy.add_breachincident", "Insiden dicatat oleh Pejabat Pelindungan Data Pribadi.")
+    _require(user, "privacy.manage", "Insiden dicatat oleh Pejabat Pelindungan Data Pribadi.")
     if user.office is None:
         raise PermissionDenied("Akun tanpa kantor tidak dapat mencatat insiden.")
     incident = BreachIncident(office=user.office, recorded_by=user, **{k: values.get(k) for k in BREACH_FIELDS})
@@ -382,7 +388,7 @@ def breach_record(*, user: User, values: dict[str, Any], categories: list[DataCa
 @transaction.atomic
 def breach_mark_notified(*, user: User, breach_id: int | str, notified_to: str) -> BreachIncident:
     """Record that the notification went out: only once its letter is signed."""
-    _require(user, "privacy.change_breachincident", "Pemberitahuan dicatat oleh Pejabat Pelindungan Data Pribadi.")
+    _require(user, "privacy.manage", "Pemberitahuan dicatat oleh Pejabat Pelindungan Data Pribadi.")
     incident = breach_get_for_user(user, breach_id)
     BreachIncident.objects.select_for_update().filter(pk=incident.pk).first()
     if incident.notified_at is not None:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from napiter import policy
 from napiter.accounts.models import User
 from napiter.documents.formatting import datetime_long
 from napiter.documents.selectors import documents_for_subject
@@ -124,7 +125,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "earlier": subject_requests_visible_to(user).filter(person=person).order_by("-received_at", "-id"),
         "hold": active_hold_for(person.pk),
-        "hold_form": HoldForm() if user.has_perm("privacy.add_legalhold") else None,
+        "hold_form": HoldForm() if policy.holds(user, "privacy.manage") else None,
     }
     return render(request, "privacy/request_form.html", context, status=status)
 

@@ -201,6 +201,15 @@ def plans_bulk_approve(*, user: User, plan_ids: Iterable[int]) -> list[ActionPla
     return plans
 
 
+def agreement_signatories_ready(ministry: Ministry) -> bool:
+    """Whether a K/L's berita acara can be made: both of its signatories are registered."""
+    try:
+        _signatories(ministry)
+    except ValidationError:
+        return False
+    return True
+
+
 def _signatories(ministry: Ministry) -> tuple[Official, Official]:
     """Who signs a K/L's berita acara, in order: its Eselon II official, then the Kepala BNPT."""
     ministry_signatory = Official.objects.filter(kind=Official.Kind.ESELON_II, ministry=ministry, active=True).first()

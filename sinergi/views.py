@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from napiter import policy
 from napiter.accounts.models import User
 from napiter.spreadsheets import xlsx_response
 from sinergi.filters import ActionPlanFilterSet
 from sinergi.forms import ActionPlanForm, AddendumPlanForm, AgreementForm, RealisationForm, ReturnForm
-from sinergi.models import ActionPlan
+from sinergi.models import ActionPlan, Ministry
 from sinergi.selectors import (
     addenda_visible_to,
     addendum_get_for_user,
@@ -271,8 +272,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     agreements = agreements_visible_to(user).annotate(plan_count=Count("plans")).order_by("-year", "ministry")
     ready: list[dict[str, Any]] = []
-    if user.has_perm("sinergi.add_agreement"):
-        ready = list(
+    waiting: list[dict[str, Any]] = []
+    if policy.holds(user, "agreement.create"):
+        rows = list(
             plans_visible_to(user)
             .filter(status=ActionPlan.Status.APPROVED)
             .order_by()
@@ -280,7 +282,12 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             .annotate(n=Count("id"))
             .order_by("ministry__short_name", "year")
         )
-    return render(request, "sinergi/agreement_list.html", {"agreements": agreements, "ready": ready})
+        ministries = Ministry.objects.in_bulk({r["ministry"] for r in rows})
+        possible = {pk for pk, m in ministries.items() if policy.allows(user, "agreement.create", m, in_scope=True)}
+        ready = [r for r in rows if r["ministry"] in possible]
+        waiting = [r for r in rows if r["ministry"] not in possible]
+    context = {"agreements": agreements, "ready": ready, "waiting": waiting}
+    return render(request, "sinergi/agreement_list.html", context)
 
 
 @login_required

@@ -3,8 +3,9 @@
 Every list, detail, search, export, count, report and API that touches people (or records hanging off a
 person: cases, grants, assessments) filters through `person_scope_q()`. A person is visible to:
 
-- users whose role carries `cases.view_person` (pendamping, supervisor, koordinator, asesor) in an office whose
-  jurisdiction contains the person's domicile village, or in a national BNPT/Kemensos office;
+- users whose roles hold the policy action asked (`person.view` unless told: pendamping, supervisor,
+  koordinator, asesor) in an office whose jurisdiction contains the person's domicile village, or in a
+  national BNPT/Kemensos office;
 - anyone holding an unexpired explicit grant on that person (django-guardian direct foreign-key tables),
   given to the user or to the user's office.
 
@@ -20,11 +21,13 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
 
+from napiter import policy
 from napiter.accounts.backends import permission_ref
 from napiter.accounts.models import Agency, Office, User
 
 NATIONAL_PERSON_AGENCIES = frozenset({Agency.Kind.BNPT, Agency.Kind.KEMENSOS})
-VIEW_PERSON = "view_person"
+VIEW_PERSON = "view_person"  # the object permission of explicit grants (django-guardian)
+PERSON_VIEW = "person.view"  # the policy action
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,12 @@ class Jurisdiction:
 NOWHERE = Jurisdiction()
 
 
-def works_with_people(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.has_perm("cases.view_person")
+def works_with_people(user: User | AnonymousUser, action: str = PERSON_VIEW) -> bool:
+    return policy.holds(user, action)
 
 
-def person_jurisdiction(user: User | AnonymousUser) -> Jurisdiction:
-    if not works_with_people(user):
+def person_jurisdiction(user: User | AnonymousUser, action: str = PERSON_VIEW) -> Jurisdiction:
+    if not works_with_people(user, action):
         return NOWHERE
     office: Office | None = user.office  # type: ignore[union-attr]
     if office is None:
@@ -69,9 +72,10 @@ class EqualsAny(Func):
     conditional = True
 
 
-def person_scope_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
-    """A filter selecting the people `user` may see; `prefix` reaches the person from another model
-    (e.g. "person__" for cases). Grants are subqueries, so applying the scope adds no query.
+def person_scope_q(user: User | AnonymousUser, *, prefix: str = "", action: str = PERSON_VIEW) -> Q:
+    """A filter selecting the people on whom `user` may take `action` (a territory-scoped action of
+    napiter.policy, `person.view` unless told); `prefix` reaches the person from another model (e.g.
+    "person__" for cases). Grants are subqueries, so applying the scope adds no query.
 
     The granted people are tested with `= ANY(ARRAY(subquery))`, not `IN (subquery)`: each array is
     computed once and the test can use the primary key, so the OR with the domicile prefix combines two
@@ -80,17 +84,17 @@ def person_scope_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     Banten at a million people)."""
     from cases.models import Person, PersonOfficeGrant, PersonUserGrant
 
-    if not works_with_people(user):
+    if not works_with_people(user, action):
         # Planners, auditors, anonymous: no jurisdiction and no grant opens a person record to them.
         return Q(pk__in=[])
     assert isinstance(user, User)  # works_with_people() holds only for signed-in users
-    jurisdiction = person_jurisdiction(user)
+    jurisdiction = person_jurisdiction(user, action)
     if jurisdiction.everywhere:
         return Q()
     if prefix:
         # Records hanging off a person: those of the visible people, a semi-join the planner drives from
         # the person side (an OR spanning both tables would be checked only after joining them all).
-        return Q(**{f"{prefix}pk__in": Person.objects.filter(person_scope_q(user)).values("pk")})
+        return Q(**{f"{prefix}pk__in": Person.objects.filter(person_scope_q(user, action=action)).values("pk")})
     # The grant tables are filtered on ids alone (no join to the permission or the office): PostgreSQL plans
     # them in a fraction of the time, straight onto their unique (holder, permission, person) index.
     held = Q(permission=permission_ref(user, f"cases.{VIEW_PERSON}"), expires_at__gt=timezone.now())

@@ -23,8 +23,9 @@ from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from napiter import policy
 from napiter.accounts import roles
-from napiter.routes import PUBLIC, ROUTES, SIGNED_IN, Route
+from napiter.routes import ROUTES, Route
 from napiter.wsgi import application
 from tests.factories import PersonFactory
 from tests.platform.test_route_registry import SUBJECT_URL_KWARG, USER_FOR_ROLE, Subjects
@@ -51,11 +52,12 @@ def _username_for(route: Route) -> str | None:
     """The user the operation is fuzzed as: none for public operations (the token endpoint), else one whose
     role the registry allows. Tokens stand in for two-step verification: the API issues them only after a
     TOTP check, and token requests skip the session's check."""
-    if route.allowed == PUBLIC:
+    declared = policy.action(route.action)
+    if route.public:
         return None
-    if route.allowed == SIGNED_IN:
+    if declared.open_to_all:
         return USER_FOR_ROLE[roles.PENDAMPING]
-    role = next(r for r in ROLE_PREFERENCE if r in route.allowed)
+    role = next(r for r in ROLE_PREFERENCE if r in declared.roles)
     return USER_FOR_ROLE[role]
 
 

@@ -105,8 +105,9 @@ def test_subject_access_export_is_built_by_a_worker_logged_and_issued_as_a_signe
         case=case, body="Kontak dengan jaringan", is_intelligence=True, written_by=cast.banten_kabid
     )
     client_for(cast.banten_pendamping).get(reverse("cases:person-detail", args=[person.pk]))
+    # A supervisor files the request; the DPO alone builds, signs and downloads the export.
     request = access_request(person, user=cast.banten_kabid)
-    client = client_for(cast.banten_kabid)
+    client = client_for(cast.dpo)
 
     response = client.post(reverse("privacy:request-export", args=[request.pk]))
 
@@ -121,7 +122,7 @@ def test_subject_access_export_is_built_by_a_worker_logged_and_issued_as_a_signe
     assert data["catatan_intelijen"]["catatan"][0]["isi"] == "Kontak dengan jaringan"
     # Every access event is in it, the caseworker's view of the person page among them.
     assert any(e["pengguna"] == "dinsos.banten.pendamping" and e["tindakan"] == "lihat" for e in data["akses_data"])
-    assert AccessEvent.objects.filter(person_id=person.pk, action="export", username="dinsos.banten.kabid").exists()
+    assert AccessEvent.objects.filter(person_id=person.pk, action="export", username="bnpt.dpo").exists()
 
     document = Document.objects.get(kind="akses_subjek", subject_id=request.pk)
     _wait(lambda: Document.objects.get(pk=document.pk).status != Document.Status.QUEUED)
@@ -129,7 +130,7 @@ def test_subject_access_export_is_built_by_a_worker_logged_and_issued_as_a_signe
     document.refresh_from_db()
     assert document.status == Document.Status.AWAITING_SIGNATURE, document.error
     assert document.person_ids == [person.pk]
-    signed = document_sign(user=cast.banten_kabid, document_id=document.pk)
+    signed = document_sign(user=cast.dpo, document_id=document.pk)
     with signed.file.open("rb") as handle:
         (check,) = check_signatures(handle.read())
     assert check.bottom_line

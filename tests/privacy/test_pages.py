@@ -86,7 +86,7 @@ def test_dpo_finds_a_person_to_record_a_request(cast, client_for):
 
 def test_closing_a_request_from_its_page(cast, client_for):
     request = subject_request_for_matrix(PersonFactory())
-    client = client_for(cast.banten_kabid)
+    client = client_for(cast.dpo)
 
     client.post(reverse("privacy:request-close", args=[request.pk]), {"status": "selesai", "resolution": "Diserahkan"})
     page = client.get(reverse("privacy:request-detail", args=[request.pk])).content.decode()

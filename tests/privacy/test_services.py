@@ -18,8 +18,10 @@ from privacy.services import (
     legal_hold_lift,
     legal_hold_place,
     people_find,
+    subject_export_start,
     subject_request_close,
     subject_request_create,
+    subject_request_read,
 )
 from tests.factories import CaseFactory, PersonFactory
 from tests.privacy.factories import access_request, breach_for_matrix
@@ -51,9 +53,7 @@ def test_request_closed_within_the_deadline_is_not_overdue_later(cast):
     request.export_status = SubjectRequest.ExportStatus.READY
     request.export_data = {}
     request.save()
-    closed = subject_request_close(
-        user=cast.banten_kabid, request_id=request.pk, status="selesai", resolution="Diserahkan"
-    )
+    closed = subject_request_close(user=cast.dpo, request_id=request.pk, status="selesai", resolution="Diserahkan")
     # Closed now, 80 hours after receipt: late, and it stays recorded as late.
     assert closed.is_overdue
 
@@ -61,7 +61,7 @@ def test_request_closed_within_the_deadline_is_not_overdue_later(cast):
     on_time.export_status = SubjectRequest.ExportStatus.READY
     on_time.export_data = {}
     on_time.save()
-    closed = subject_request_close(user=cast.banten_kabid, request_id=on_time.pk, status="selesai", resolution="Ok")
+    closed = subject_request_close(user=cast.dpo, request_id=on_time.pk, status="selesai", resolution="Ok")
     assert not closed.is_overdue
 
 
@@ -81,28 +81,28 @@ def test_correction_request_is_tracked_to_closure(cast):
         details="Alamat lama; yang benar Kp. Cibodas RT 03/RW 05",
     )  # fmt: skip
     with pytest.raises(ValidationError, match="penyelesaian"):
-        subject_request_close(user=cast.banten_kabid, request_id=request.pk, status="selesai", resolution="")
+        subject_request_close(user=cast.dpo, request_id=request.pk, status="selesai", resolution="")
 
     closed = subject_request_close(
-        user=cast.banten_kabid, request_id=request.pk, status="selesai", resolution="Alamat diperbaiki pada 12/11"
+        user=cast.dpo, request_id=request.pk, status="selesai", resolution="Alamat diperbaiki pada 12/11"
     )
 
     assert (closed.status, closed.closed_by, closed.resolution) == (
         "selesai",
-        cast.banten_kabid,
+        cast.dpo,
         "Alamat diperbaiki pada 12/11",
     )
     with pytest.raises(ValidationError, match="sudah ditutup"):
-        subject_request_close(user=cast.banten_kabid, request_id=request.pk, status="ditolak", resolution="Lagi")
+        subject_request_close(user=cast.dpo, request_id=request.pk, status="ditolak", resolution="Lagi")
 
 
 def test_access_request_is_done_only_once_its_export_exists_but_can_be_refused_with_a_reason(cast):
     request = access_request(PersonFactory())
 
     with pytest.raises(ValidationError, match="ekspor"):
-        subject_request_close(user=cast.banten_kabid, request_id=request.pk, status="selesai", resolution="Sudah")
+        subject_request_close(user=cast.dpo, request_id=request.pk, status="selesai", resolution="Sudah")
     refused = subject_request_close(
-        user=cast.banten_kabid,
+        user=cast.dpo,
         request_id=request.pk,
         status="ditolak",
         resolution="Pemohon bukan subjek data atau wali",
@@ -118,7 +118,15 @@ def test_out_of_scope_supervisor_cannot_record_or_see_a_request(cast, kaltim_sup
         access_request(person, user=kaltim_supervisor)
     request = access_request(person, user=cast.banten_kabid)
     with pytest.raises(Http404):
-        subject_request_close(user=kaltim_supervisor, request_id=request.pk, status="ditolak", resolution="Tidak")
+        subject_request_read(user=kaltim_supervisor, request_id=request.pk)
+
+
+def test_only_the_dpo_closes_a_request_or_builds_its_export(cast):
+    request = access_request(PersonFactory(), user=cast.banten_kabid)
+    with pytest.raises(PermissionDenied):
+        subject_request_close(user=cast.banten_kabid, request_id=request.pk, status="ditolak", resolution="Tidak")
+    with pytest.raises(PermissionDenied):
+        subject_export_start(user=cast.banten_kabid, request_id=request.pk)
 
 
 def test_pendamping_may_not_record_requests(cast):
