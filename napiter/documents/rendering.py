@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,10 +129,18 @@ def _zone(office: Office) -> Any:
 
 def render_pdf(*, document: Document, kind: DocumentKind, subject: Any) -> RenderedPdf:
     html = render_html(document=document, kind=kind, subject=subject)
+    return pdf_from_html(
+        html, signature_fields={s.field_name for s in document.signatures.all()}, template=kind.template
+    )
+
+
+def pdf_from_html(html: str, *, signature_fields: Iterable[str], template: str) -> RenderedPdf:
+    """The PDF of a rendered template (`template` names it in errors), with an empty signature field where
+    the HTML drew the box of each of `signature_fields`."""
     rendered = HTML(string=html, base_url=str(Path(settings.BASE_DIR))).render(
         stylesheets=[_stylesheet()], font_config=_font_config()
     )
-    wanted = {s.field_name for s in document.signatures.all()}
+    wanted = set(signature_fields)
     boxes: dict[str, tuple[int, tuple[float, float, float, float]]] = {}
     for index, page in enumerate(rendered.pages):
         page_height = page.height
@@ -149,7 +158,7 @@ def render_pdf(*, document: Document, kind: DocumentKind, subject: Any) -> Rende
                 )
     missing = sorted(wanted - set(boxes))
     if missing:
-        raise RenderError(f"template {kind.template} has no signature box for: {', '.join(missing)}")
+        raise RenderError(f"template {template} has no signature box for: {', '.join(missing)}")
     pdf = rendered.write_pdf()
     return RenderedPdf(data=_with_signature_fields(pdf, boxes), page_count=len(rendered.pages))
 
