@@ -1,9 +1,10 @@
 """`make run` checks for the system libraries WeasyPrint opens before it starts or creates anything, and
-names the Debian packages to install; the README asks for the same ones."""
+names the Debian packages to install; the README asks for the same ones, and CI installs them but no font."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import signal
 from pathlib import Path
 
@@ -78,3 +79,12 @@ def test_the_readme_asks_for_what_make_run_asks_for_on_a_machine_without_any(mon
     readme = (ROOT / "README.md").read_text()
     needs = readme.split("## Two commands", 1)[1].split("```", 1)[0]
     assert f"`{line}`" in " ".join(needs.split())
+
+
+def test_ci_installs_those_packages_and_no_font():
+    script = (ROOT / ".ci" / "run").read_text()
+    match = re.search(r"^packages=\((.*)\)$", script, re.MULTILINE)
+    assert match is not None
+    packages = match[1].split()
+    assert {package for _soname, package in devservices.PDF_LIBRARIES} <= set(packages)
+    assert [p for p in packages if p.startswith(("fonts-", "ttf-"))] == []  # the fonts ship with napiter
