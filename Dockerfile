@@ -11,11 +11,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     DJANGO_MEDIA_ROOT=/app/var/media
 
-# WeasyPrint lays out text with Pango and subsets fonts with HarfBuzz; the PDFs need real fonts
-# (Noto for the signature stamp, DejaVu as the fallback with wide Unicode coverage).
+# WeasyPrint lays out text with Pango and subsets fonts with HarfBuzz: the packages `make run` asks for
+# (napiter/devservices.py, PDF_LIBRARIES). The documents' fonts ship with the code (napiter/documents/fonts);
+# fontconfig's configuration package still brings fonts-dejavu-core as a dependency, which is then only
+# the fallback for a character Noto Sans lacks.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 napiter \

@@ -54,6 +54,20 @@ PR_SET_PDEATHSIG = 1
 DEMO_DATABASE = "napiter: basis data demo"
 DEMO_DATABASE_SEEDED = "napiter: basis data demo, sudah diisi"
 
+# The shared libraries WeasyPrint opens to make PDFs (weasyprint/text/ffi.py, by these sonames on Linux)
+# and the Debian package to install for each; GLib, HarfBuzz and fontconfig are dependencies of
+# libpango-1.0-0 and come with it. WeasyPrint 70 would start without libharfbuzz-subset (subsetting fonts
+# with fontTools instead), but then warns for every font of every document that its next versions need it;
+# the image and CI have it, so `make run` asks for it too. The fonts themselves ship with napiter.
+PDF_LIBRARIES = (
+    ("libgobject-2.0.so.0", "libpango-1.0-0"),
+    ("libpango-1.0.so.0", "libpango-1.0-0"),
+    ("libharfbuzz.so.0", "libpango-1.0-0"),
+    ("libfontconfig.so.1", "libpango-1.0-0"),
+    ("libpangoft2-1.0.so.0", "libpangoft2-1.0-0"),
+    ("libharfbuzz-subset.so.0", "libharfbuzz-subset0"),
+)
+
 
 class ServiceError(RuntimeError):
     pass
@@ -382,6 +396,28 @@ class _Stop(Exception):
     pass
 
 
+def _loadable(soname: str) -> bool:
+    """Whether the dynamic linker opens `soname`, as WeasyPrint will (without importing WeasyPrint here)."""
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
+def missing_system_packages() -> list[str]:
+    """The Debian packages to install before napiter can make PDFs, in a fixed order; empty if none."""
+    missing: list[str] = []
+    for soname, package in PDF_LIBRARIES:
+        if package not in missing and not _loadable(soname):
+            missing.append(package)
+    return missing
+
+
+def system_packages_line(packages: Sequence[str]) -> str:
+    return f"napiter memerlukan pustaka sistem: sudo apt-get install {' '.join(packages)}"
+
+
 def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop(signum)
 
@@ -442,6 +478,12 @@ def _banner(port: int, env: dict[str, str]) -> str:
 
 def run(var_dir: Path, port: int, *, serve_only: bool = False) -> int:
     """Start everything and supervise it until Ctrl-C, SIGTERM or a child's death; then stop all."""
+    if not serve_only:
+        # Before anything is started or created: without these, the first document would fail to render.
+        missing = missing_system_packages()
+        if missing:
+            print(system_packages_line(missing), file=sys.stderr)
+            return 1
     owner = _running_owner(var_dir)
     if owner is not None:
         # Starting anyway would shut down the running owner's PostgreSQL as if it were stale.

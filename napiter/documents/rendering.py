@@ -7,9 +7,11 @@ from __future__ import annotations
 import io
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -19,8 +21,11 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from napiter.accounts.models import Agency, Office
+from napiter.documents.fonts import URL_SCHEME as FONT_URL_SCHEME
+from napiter.documents.fonts import bundled_font
 from napiter.documents.formatting import date_long
 from napiter.documents.kinds import DocumentKind
 from napiter.documents.models import Document
@@ -91,6 +96,19 @@ def _font_config() -> FontConfiguration:
     return _tools.font_config
 
 
+class StylesheetFetcher(URLFetcher):
+    """What the print stylesheet may load: the fonts shipped in napiter/documents/fonts, named by
+    `napiterfont:<file>` URLs. Every other URL is refused, so the stylesheet reads nothing else from this
+    machine or the network."""
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme, _, name = url.partition(":")
+        if scheme != FONT_URL_SCHEME:
+            raise ValueError(f"the print stylesheet loads only the bundled fonts ({FONT_URL_SCHEME}:<file>): {url}")
+        path = bundled_font(unquote(name))
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": "font/ttf"})
+
+
 def _stylesheet() -> CSS:
     """The print stylesheet, parsed again only when the file changes (a deploy without a worker restart)."""
     path = finders.find(PRINT_STYLESHEET)
@@ -99,7 +117,10 @@ def _stylesheet() -> CSS:
     stat = os.stat(path)
     version = (str(path), stat.st_mtime_ns, stat.st_size)
     if _tools.stylesheet is None or _tools.stylesheet[0] != version:
-        _tools.stylesheet = (version, CSS(filename=str(path), font_config=_font_config()))
+        _tools.stylesheet = (
+            version,
+            CSS(filename=str(path), font_config=_font_config(), url_fetcher=StylesheetFetcher()),
+        )
     return _tools.stylesheet[1]
 
 
@@ -128,10 +149,18 @@ def _zone(office: Office) -> Any:
 
 def render_pdf(*, document: Document, kind: DocumentKind, subject: Any) -> RenderedPdf:
     html = render_html(document=document, kind=kind, subject=subject)
+    return pdf_from_html(
+        html, signature_fields={s.field_name for s in document.signatures.all()}, template=kind.template
+    )
+
+
+def pdf_from_html(html: str, *, signature_fields: Iterable[str], template: str) -> RenderedPdf:
+    """The PDF of a rendered template (`template` names it in errors), with an empty signature field where
+    the HTML drew the box of each of `signature_fields`."""
     rendered = HTML(string=html, base_url=str(Path(settings.BASE_DIR))).render(
         stylesheets=[_stylesheet()], font_config=_font_config()
     )
-    wanted = {s.field_name for s in document.signatures.all()}
+    wanted = set(signature_fields)
     boxes: dict[str, tuple[int, tuple[float, float, float, float]]] = {}
     for index, page in enumerate(rendered.pages):
         page_height = page.height
@@ -149,7 +178,7 @@ def render_pdf(*, document: Document, kind: DocumentKind, subject: Any) -> Rende
                 )
     missing = sorted(wanted - set(boxes))
     if missing:
-        raise RenderError(f"template {kind.template} has no signature box for: {', '.join(missing)}")
+        raise RenderError(f"template {template} has no signature box for: {', '.join(missing)}")
     pdf = rendered.write_pdf()
     return RenderedPdf(data=_with_signature_fields(pdf, boxes), page_count=len(rendered.pages))
 

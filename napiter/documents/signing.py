@@ -37,14 +37,14 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import QRStampStyle
 from pyhanko_certvalidator import ValidationContext
 
-# The stamp font must be embedded (Courier, pyHanko's default, is not). The full NotoSans is 500 KB and
-# pyHanko subsets it on every signature (~1 s); a Latin subset made once per machine, without hinting
-# (print and screen viewers scale outlines) and without the OpenType layout tables (kerning a 7 pt stamp
-# is not worth the 35 ms that subsetting GPOS costs on every signature), takes ~9 ms.
-STAMP_FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-    "/usr/share/fonts/noto/NotoSans-Regular.ttf",
-)
+from napiter.documents.fonts import FontNotBundled, bundled_font
+
+# The stamp font must be embedded (Courier, pyHanko's default, is not): the Noto Sans that ships with
+# napiter, as the documents' text. The full font is 500 KB and pyHanko subsets it on every signature (~1 s);
+# a Latin subset made once per machine, without hinting (print and screen viewers scale outlines) and
+# without the OpenType layout tables (kerning a 7 pt stamp is not worth the 35 ms that subsetting GPOS
+# costs on every signature), takes ~9 ms.
+STAMP_FONT_SOURCE = "NotoSans-Regular.ttf"
 STAMP_FONT_UNICODES = (
     *range(0x20, 0x7F),
     *range(0xA0, 0x180),
@@ -205,9 +205,10 @@ def trust_roots() -> list[asn1_x509.Certificate]:
 
 
 def _stamp_font() -> str:
-    source = next((p for p in STAMP_FONT_CANDIDATES if Path(p).is_file()), None)
-    if source is None:
-        raise SigningError("the stamp font NotoSans-Regular.ttf is missing: install fonts-noto-core")
+    try:
+        source = str(bundled_font(STAMP_FONT_SOURCE))
+    except FontNotBundled as exc:
+        raise SigningError(f"the stamp font is missing: {exc}") from exc
     stat = Path(source).stat()
     recipe = f"{source}:{stat.st_size}:{stat.st_mtime_ns}:-{','.join(STAMP_FONT_DROPPED_TABLES)}:nohint"
     tag = hashlib.sha256(recipe.encode()).hexdigest()[:12]
