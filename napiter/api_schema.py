@@ -61,6 +61,12 @@ class AutoSchema(SpectacularAutoSchema):
         bodies: dict[str, Any] = super()._get_response_bodies(direction)
         if direction != "response":
             return bodies
+        for code, declared in list(bodies.items()):
+            if code.isdigit() and int(code) >= 400 and "content" not in declared:
+                # An error a view declares by its description alone (`OpenApiResponse(description=...)`) still
+                # answers with the error body.
+                response = OpenApiResponse(ERROR_BODY, description=declared.get("description", ""))
+                bodies[code] = self._get_response_for_code(response, code, direction=direction)
         for status_code in self._error_statuses():
             code = str(status_code)
             if code not in bodies:
