@@ -9,12 +9,12 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from napiter.accounts.models import User
 from napiter.api import Conflict
+from napiter.api_files import file_action
 from privacy.models import DataCategory, SubjectRequest
 from privacy.selectors import data_categories, subject_requests_visible_to
 from privacy.serializers import DataCategorySerializer, SubjectRequestSerializer, SubjectRequestWriteSerializer
@@ -71,7 +71,7 @@ class SubjectRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return Response(SubjectRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 409: OpenApiResponse(description="Ekspor data belum tersedia")})
-    @action(detail=True, methods=["get"])
+    @file_action("application/json")
     def export(self, request: Request, pk: str) -> Response:
         """The machine-readable answer to an access request, once it is ready (409 until then); logged as a
         download of the person's data."""
