@@ -244,6 +244,25 @@ def test_every_api_operation_that_answers_with_a_file_is_covered(schema):
     assert file_operations == {e.view_name: e.media_type for e in FILE_ENDPOINTS}
 
 
+@pytest.mark.parametrize("endpoint", FILE_ENDPOINTS, ids=str)
+def test_the_schema_states_the_file_type_and_the_error_forms(endpoint, schema):
+    path, operation = _get_operations(schema)[endpoint.view_name]
+    responses = operation["responses"]
+    assert list(responses["200"]["content"]) == [endpoint.media_type]
+    assert [p["name"] for p in operation["parameters"]] == ["id"]  # negotiated by Accept, no `?format=`
+    errors = {code: r for code, r in responses.items() if code >= "400"}
+    assert {"401", "404"} <= set(errors)
+    # A JSON file's client accepts JSON, so its errors are JSON; another file's client may get plain text.
+    error_types = (
+        ["application/json"] if endpoint.media_type == "application/json" else ["application/json", "text/plain"]
+    )
+    for code, response in errors.items():
+        assert sorted(response["content"]) == error_types, (path, code)
+        assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+        if "text/plain" in response["content"]:
+            assert response["content"]["text/plain"]["schema"] == {"type": "string"}
+
+
 def test_the_schema_documents_why_a_file_is_not_served_yet(schema):
     operations = _get_operations(schema)
     assert {"409", "410"} <= set(operations["document-download"][1]["responses"])
