@@ -44,6 +44,7 @@ from cases.selectors import person_get_for_user
 from cases.services import person_read
 from napiter.accounts.models import User
 from napiter.api import validation_error
+from napiter.api_files import file_action
 
 
 def _refused(exc: DjangoPermissionDenied) -> exceptions.PermissionDenied:
@@ -68,7 +69,7 @@ class InstrumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    @action(detail=True, methods=["get"])
+    @file_action("application/json")
     def export(self, request: Request, pk: str) -> Response:
         """The version as an instrument document, the same form the import accepts."""
         return Response(instrument_export(self.get_object()))

@@ -2,7 +2,9 @@
 
 Clients (and the contract tests) rely on the schema listing each status an operation may answer with:
 the registry answers 401 and 404 on every signed-in route, services refuse with 400, 403 or 409, and the
-parsers refuse bodies that are too large (413) or of a type they do not read (415).
+parsers refuse bodies that are too large (413) or of a type they do not read (415). An operation that
+answers with a file (`napiter.api_files.file_action`) documents its errors as JSON and as plain text, the
+form a client that accepts only the file's type gets.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import permissions, serializers
+
+from napiter.api_files import FileRenderer
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -61,12 +65,38 @@ class AutoSchema(SpectacularAutoSchema):
         bodies: dict[str, Any] = super()._get_response_bodies(direction)
         if direction != "response":
             return bodies
+        for code, declared in list(bodies.items()):
+            if code.isdigit() and int(code) >= 400 and "content" not in declared:
+                # An error a view declares by its description alone (`OpenApiResponse(description=...)`) still
+                # answers with the error body.
+                response = OpenApiResponse(ERROR_BODY, description=declared.get("description", ""))
+                bodies[code] = self._get_response_for_code(response, code, direction=direction)
         for status_code in self._error_statuses():
             code = str(status_code)
             if code not in bodies:
                 response = OpenApiResponse(ERROR_BODY, description=ERROR_DESCRIPTIONS[status_code])
                 bodies[code] = self._get_response_for_code(response, code, direction=direction)
         return bodies
+
+    def _get_response_for_code(
+        self, serializer: Any, status_code: str, media_types: Any = None, direction: Any = "response"
+    ) -> dict[str, Any]:
+        response: dict[str, Any] = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        file_types = self._file_media_types()
+        if file_types and status_code.isdigit() and int(status_code) >= 400 and "content" in response:
+            # An error is never the file: JSON for a client that accepts JSON, else its message as plain text.
+            content = {t: body for t, body in response["content"].items() if t not in file_types}
+            content["text/plain"] = {"schema": {"type": "string"}}
+            response["content"] = content
+        return response
+
+    def _file_media_types(self) -> set[str]:
+        return {r.media_type for r in self.view.get_renderers() if isinstance(r, FileRenderer)}
+
+    def _get_format_parameters(self) -> list[dict[str, Any]]:
+        # The API negotiates by Accept; DRF's `?format=` override is not part of it (a file operation's second
+        # renderer would otherwise document a `format` parameter).
+        return []
 
     def _get_parameters(self) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super()._get_parameters()

@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from napiter.accounts.models import User
+from napiter.api import Conflict
+from napiter.api_files import file_action
 from privacy.models import DataCategory, SubjectRequest
 from privacy.selectors import data_categories, subject_requests_visible_to
 from privacy.serializers import DataCategorySerializer, SubjectRequestSerializer, SubjectRequestWriteSerializer
@@ -69,11 +70,13 @@ class SubjectRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         created = _call(subject_request_create, user=request.user, person_id=values.pop("person"), **values)
         return Response(SubjectRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 409: OpenApiResponse(description="Ekspor data belum tersedia")})
+    @file_action("application/json")
     def export(self, request: Request, pk: str) -> Response:
+        """The machine-readable answer to an access request, once it is ready (409 until then); logged as a
+        download of the person's data."""
         try:
             data = subject_export_read(user=_user(request), request_id=pk, request=request._request)
         except DjangoValidationError as exc:
-            return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
+            raise Conflict(" ".join(exc.messages)) from exc
         return Response(data)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from napiter.accounts.models import User
 from napiter.api import Conflict, Gone
+from napiter.api_files import file_action
 from napiter.documents.models import Document
 from napiter.documents.selectors import document_get_for_user, documents_of_user
 from napiter.documents.serializers import DocumentDetailSerializer, DocumentRequestSerializer, DocumentSerializer
@@ -90,9 +91,10 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Document]):
             410: OpenApiResponse(description="Berkas dihapus pada akhir masa retensi"),
         }
     )
-    @action(detail=True, methods=["get"])
+    @file_action("application/pdf")
     def download(self, request: Request, pk: str) -> FileResponse:
-        """The signed PDF; 409 until every required signer has signed. Logged as a read of each person named."""
+        """The signed PDF; 409 until every required signer has signed. Logged as a read of each person named.
+        Refusals are JSON, or plain text for a client that accepts only `application/pdf`."""
         try:
             document = document_download(user=self._user(), document_id=pk, request=request._request)
         except DocumentFileRemoved as exc:

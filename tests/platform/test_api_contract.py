@@ -94,3 +94,10 @@ def test_region_page_size_that_is_not_a_positive_integer_is_400(cast, client_for
 def test_region_page_size_within_range_is_used(cast, client_for):
     body = client_for(cast.banten_pendamping).get("/api/v1/regions/", {"level": 1, "page_size": "2"}).json()
     assert len(body["results"]) == 2
+
+
+def test_an_error_declared_by_its_description_alone_documents_the_error_body(schema):
+    responses = schema["paths"]["/api/v1/documents/{id}/download/"]["get"]["responses"]
+    for code in ("409", "410"):
+        assert responses[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert responses["410"]["description"] == "Berkas dihapus pada akhir masa retensi"

@@ -284,7 +284,9 @@ def test_api_export_is_409_until_ready_then_the_data(cast, client_for):
     ready = subject_request_for_matrix(person)
     client = client_for(cast.dpo)
 
-    assert client.get(reverse("subject-request-export", args=[pending.pk])).status_code == 409
+    refused = client.get(reverse("subject-request-export", args=[pending.pk]))
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": "Ekspor data belum tersedia."}  # the documented error body: one message
     data = client.get(reverse("subject-request-export", args=[ready.pk])).json()
     assert data["orang"]["nama_lengkap"] == "Rina Marlina"
 
