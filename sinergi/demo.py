@@ -106,18 +106,18 @@ def _offices() -> dict[str, Office]:
 
 
 def _users(password: str, offices: dict[str, Office]) -> dict[str, User]:
-    from napiter.accounts.security import demo_otp_device_upsert
-    from napiter.accounts.services import user_upsert
+    """The officials (with their demo authenticators and signing keys) and the planners, made the way the
+    cast is (`demo_user_upsert`)."""
+    from napiter.accounts.demo import demo_user_upsert
     from napiter.documents.pki import DemoSigner, ensure_demo_pki
 
     users: dict[str, User] = {}
     signers = []
     for username, first, last, office, role, position, nip in OFFICIALS:
-        user = user_upsert(
+        user = demo_user_upsert(
             username=username, office=offices[office], role=role, password=password, first_name=first,
             last_name=last, position=position, nip=nip,
         )  # fmt: skip
-        demo_otp_device_upsert(user=user, password=password)
         signers.append(DemoSigner(username, f"{first} {last}", position, offices[office].name))
         users[username] = user
     ensure_demo_pki(
@@ -125,7 +125,7 @@ def _users(password: str, offices: dict[str, Office]) -> dict[str, User]:
     )
     for code, username in PLANNERS:
         demo = next(m for m in DEMO_MINISTRIES if m.code == code)
-        users[username] = user_upsert(
+        users[username] = demo_user_upsert(
             username=username, office=offices[demo.office_code], role=roles.PERENCANA, password=password,
             first_name="Perencana", last_name=Ministry.objects.get(code=code).short_name,
             position="Perencana Ahli Muda",

@@ -12,7 +12,7 @@ from dashboards.services import periodic_reports_generate
 from napiter.accounts.demo import DEMO_CAST, non_demo_users, seed_accounts
 from napiter.regions.models import Region
 from napiter.scale.seed import scale_people_q, scale_usernames
-from sinergi.demo import SINERGI_DEMO_USERNAMES, seed_sinergi
+from sinergi.demo import seed_sinergi
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         # Synthetic scale data (seed_scale: offices SKL-*, users skala.*) is not real data either.
-        others = non_demo_users(also_demo=SINERGI_DEMO_USERNAMES | set(scale_usernames()))
+        others = non_demo_users(also_demo=scale_usernames())
         if others:
             raise CommandError(
                 "Basis data ini berisi pengguna yang bukan bagian dari data demo "
