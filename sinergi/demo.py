@@ -1,6 +1,6 @@
-"""Demo data for sinergi: 2022-style action plans of several K/L in the five focus provinces, in every state,
-one berita acara fully signed (with one signed addendum in force) and one awaiting the Kepala BNPT's signature.
-Called by `seed_sinergi()`."""
+"""Demo data for sinergi: 2022-style action plans of several K/L in the five focus provinces, in every state;
+one berita acara fully signed (with one signed addendum in force), one awaiting the Kepala BNPT's signature, and
+Kemenag's for 2023 awaiting both signatures, for a demo to sign on its pages. Called by `seed_sinergi()`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from napiter.accounts import roles
 from napiter.accounts.models import Agency, Office, User
@@ -18,6 +20,7 @@ from napiter.regions.models import Region
 from sinergi.models import ActionPlan, Agreement, Ministry, MinistryUnit, Official, RealisationReport
 
 DEMO_YEAR = 2022
+AGREEMENT_TO_SIGN_YEAR = DEMO_YEAR + 1  # Kemenag's berita acara that the demo leaves unsigned
 FOCUS_PROVINCES = ("72", "52", "35", "32", "33")  # Sulteng, NTB, Jatim, Jabar, Jateng
 
 
@@ -106,18 +109,18 @@ def _offices() -> dict[str, Office]:
 
 
 def _users(password: str, offices: dict[str, Office]) -> dict[str, User]:
-    from napiter.accounts.security import demo_otp_device_upsert
-    from napiter.accounts.services import user_upsert
+    """The officials (with their demo authenticators and signing keys) and the planners, made the way the
+    cast is (`demo_user_upsert`)."""
+    from napiter.accounts.demo import demo_user_upsert
     from napiter.documents.pki import DemoSigner, ensure_demo_pki
 
     users: dict[str, User] = {}
     signers = []
     for username, first, last, office, role, position, nip in OFFICIALS:
-        user = user_upsert(
+        user = demo_user_upsert(
             username=username, office=offices[office], role=role, password=password, first_name=first,
             last_name=last, position=position, nip=nip,
         )  # fmt: skip
-        demo_otp_device_upsert(user=user, password=password)
         signers.append(DemoSigner(username, f"{first} {last}", position, offices[office].name))
         users[username] = user
     ensure_demo_pki(
@@ -125,7 +128,7 @@ def _users(password: str, offices: dict[str, Office]) -> dict[str, User]:
     )
     for code, username in PLANNERS:
         demo = next(m for m in DEMO_MINISTRIES if m.code == code)
-        users[username] = user_upsert(
+        users[username] = demo_user_upsert(
             username=username, office=offices[demo.office_code], role=roles.PERENCANA, password=password,
             first_name="Perencana", last_name=Ministry.objects.get(code=code).short_name,
             position="Perencana Ahli Muda",
@@ -147,45 +150,59 @@ def _officials(users: dict[str, User]) -> None:
     )
 
 
+def _plan_data(
+    *, unit: MinistryUnit, year: int, plan: tuple[str, str, str, int], regency: Region, i: int
+) -> dict[str, Any]:
+    """The form data of one demo plan: `plan` is one of a DemoMinistry's plans; `i` varies figures and dates."""
+    category, title, output_unit, millions = plan
+    fisik = category in FISIK
+    return {
+        "unit": unit, "year": year, "title": f"{title} di {regency.name}",
+        "description": f"{title}, sasaran mitra deradikalisasi, keluarga dan korban.",
+        "plan_type": ActionPlan.PlanType.FISIK if fisik else ActionPlan.PlanType.NON_FISIK,
+        "category": category, "province": regency.parent, "regency": regency,
+        "target_mitra": 5 + i % 7, "target_families": 10 + i % 11, "target_victims": i % 4,
+        "budget": Decimal(millions * 1_000_000 + (i % 5) * 25_000_000),
+        "funding_source": ActionPlan.FundingSource.APBN, "start_on": dt.date(year, 2 + i % 3, 1),
+        "end_on": dt.date(year, 11, 30), "output_indicator": title,
+        "output_target": Decimal(10 + i % 20), "output_unit": output_unit,
+        "pillar": ActionPlan.Pillar.PILAR_1,
+    }  # fmt: skip
+
+
+def _unit(demo: DemoMinistry) -> MinistryUnit:
+    unit, _ = MinistryUnit.objects.get_or_create(
+        ministry=Ministry.objects.get(code=demo.code),
+        name=demo.unit,
+        defaults={"echelon": MinistryUnit.Echelon.ESELON_I},
+    )
+    return unit
+
+
+def _regencies(province_code: str) -> list[Region]:
+    return list(Region.objects.filter(parent_id=province_code, level=Region.Level.REGENCY).order_by("code")[:3])
+
+
 def _plans(users: dict[str, User]) -> dict[str, list[ActionPlan]]:
     from sinergi.services import plan_approve, plan_create, plan_return, plan_submit
 
     koordinator = users["bnpt.koordinator"]
-    regencies = {
-        code: list(Region.objects.filter(parent_id=code, level=Region.Level.REGENCY).order_by("code")[:3])
-        for code in FOCUS_PROVINCES
-    }
+    regencies = {code: _regencies(code) for code in FOCUS_PROVINCES}
     made: dict[str, list[ActionPlan]] = {}
     counter = itertools.count()
     for demo in DEMO_MINISTRIES:
-        ministry = Ministry.objects.get(code=demo.code)
-        unit, _ = MinistryUnit.objects.get_or_create(
-            ministry=ministry, name=demo.unit, defaults={"echelon": MinistryUnit.Echelon.ESELON_I}
-        )
+        unit = _unit(demo)
         planner = users[f"kl.{demo.code}.perencana"]
         made[demo.code] = []
-        for category, title, output_unit, millions in demo.plans:
+        for spec in demo.plans:
             for province_code in FOCUS_PROVINCES:
                 for n in range(PLANS_PER_CATEGORY_AND_PROVINCE[demo.code]):
                     i = next(counter)
                     regency = regencies[province_code][n % len(regencies[province_code])]
-                    fisik = category in FISIK
-                    start = dt.date(DEMO_YEAR, 2 + i % 3, 1)
                     plan = plan_create(
                         user=planner,
-                        data={
-                            "unit": unit, "year": DEMO_YEAR, "title": f"{title} di {regency.name}",
-                            "description": f"{title}, sasaran mitra deradikalisasi, keluarga dan korban.",
-                            "plan_type": ActionPlan.PlanType.FISIK if fisik else ActionPlan.PlanType.NON_FISIK,
-                            "category": category, "province": regency.parent, "regency": regency,
-                            "target_mitra": 5 + i % 7, "target_families": 10 + i % 11, "target_victims": i % 4,
-                            "budget": Decimal(millions * 1_000_000 + (i % 5) * 25_000_000),
-                            "funding_source": ActionPlan.FundingSource.APBN, "start_on": start,
-                            "end_on": dt.date(DEMO_YEAR, 11, 30), "output_indicator": title,
-                            "output_target": Decimal(10 + i % 20), "output_unit": output_unit,
-                            "pillar": ActionPlan.Pillar.PILAR_1,
-                        },
-                    )  # fmt: skip
+                        data=_plan_data(unit=unit, year=DEMO_YEAR, plan=spec, regency=regency, i=i),
+                    )
                     if demo.final_status != ActionPlan.Status.DRAFT:
                         plan_submit(user=planner, plan_id=plan.pk)
                     if demo.final_status == ActionPlan.Status.RETURNED:
@@ -211,6 +228,31 @@ def _agreements(users: dict[str, User]) -> None:
         document_render(document_id=agreement.document.pk)
         for username in signers:
             document_sign(user=users[username], document_id=agreement.document.pk)
+
+
+def _agreement_to_sign(users: dict[str, User]) -> int:
+    """Kemenag's berita acara for the year after, rendered and waiting for both signatures: the one a demo
+    signs on its pages (the Eselon II official first, then the Kepala BNPT, each with a code from `demo_otp`).
+    Made once: not again once Kemenag has plans for that year, signed or not. Returns the plans it made."""
+    from napiter.documents.services import document_render
+    from sinergi.services import agreement_create, plan_approve, plan_create, plan_submit
+
+    demo = next(m for m in DEMO_MINISTRIES if m.code == "kemenag")
+    if ActionPlan.objects.filter(ministry__code=demo.code, year=AGREEMENT_TO_SIGN_YEAR).exists():
+        return 0
+    planner, koordinator = users["kl.kemenag.perencana"], users["bnpt.koordinator"]
+    unit = _unit(demo)
+    regency = _regencies(FOCUS_PROVINCES[0])[0]
+    with transaction.atomic():
+        for i, spec in enumerate(demo.plans):
+            data = _plan_data(unit=unit, year=AGREEMENT_TO_SIGN_YEAR, plan=spec, regency=regency, i=i)
+            plan = plan_create(user=planner, data=data)
+            plan_submit(user=planner, plan_id=plan.pk)
+            plan_approve(user=koordinator, plan_id=plan.pk)
+        agreement = agreement_create(user=koordinator, ministry_id=unit.ministry_id, year=AGREEMENT_TO_SIGN_YEAR)
+        assert agreement.document is not None
+        document_render(document_id=agreement.document.pk)
+    return len(demo.plans)
 
 
 def _realisations(users: dict[str, User]) -> None:
@@ -265,7 +307,8 @@ def _addendum(users: dict[str, User]) -> None:
 
 
 def seed_sinergi(password: str | None = None) -> int:
-    """Demo sinergi data; idempotent: accounts and officials are upserted, plans and the addendum made only once.
+    """Demo sinergi data; idempotent: accounts and officials are upserted; plans, agreements and the addendum
+    are made only once.
     Returns the number of plans created (0 when they already exist)."""
     password = password or settings.DEMO_PASSWORD
     offices = _offices()
@@ -277,5 +320,6 @@ def seed_sinergi(password: str | None = None) -> int:
         _agreements(users)
         _realisations(users)
         created = sum(len(p) for p in made.values())
+    created += _agreement_to_sign(users)
     _addendum(users)
     return created

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from napiter.accounts import roles
-from napiter.accounts.models import Agency, Office
+from napiter.accounts.models import Agency, Office, User
 
 
 @dataclass(frozen=True)
@@ -117,21 +117,58 @@ DEMO_CAST = [
                "Pejabat Pelindungan Data Pribadi", "198409252009122003"),
 ]  # fmt: skip
 
-DEMO_USERNAMES = frozenset(m.username for m in DEMO_CAST)
+CAST_USERNAMES = frozenset(m.username for m in DEMO_CAST)
+
+
+def demo_usernames() -> frozenset[str]:
+    """Every account `seed_demo` creates: the cast, and the accounts the domain demos add (the sinergi demo's
+    K/L planners and the officials who sign its agreements). The one list that `demo_otp` and seed_demo's
+    refusal of real data read."""
+    from sinergi.demo import SINERGI_DEMO_USERNAMES
+
+    return CAST_USERNAMES | SINERGI_DEMO_USERNAMES
 
 
 def non_demo_users(*, also_demo: Iterable[str] = ()) -> list[str]:
-    """Usernames that the demo did not create (the cast, plus `also_demo` made by domain demos): their
-    presence means a real installation."""
-    from napiter.accounts.models import User
-
-    known = DEMO_USERNAMES | set(also_demo)
+    """Usernames that the demo did not create (`demo_usernames()`, plus `also_demo`, e.g. the synthetic scale
+    data's accounts): their presence means a real installation."""
+    known = demo_usernames() | set(also_demo)
     return sorted(User.objects.exclude(username__in=known).values_list("username", flat=True))
 
 
+def demo_user_upsert(
+    *,
+    username: str,
+    office: Office,
+    role: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    position: str = "",
+    nip: str = "",
+) -> User:
+    """A demo account with the demo password and, when its role needs two-step verification, the demo
+    authenticator whose secret derives from that password (`demo_otp` shows its code)."""
+    from napiter.accounts.security import demo_otp_device_upsert, needs_two_factor
+    from napiter.accounts.services import user_upsert
+
+    user = user_upsert(
+        username=username,
+        office=office,
+        role=role,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        position=position,
+        nip=nip,
+    )
+    if needs_two_factor(user):
+        demo_otp_device_upsert(user=user, password=password)
+    return user
+
+
 def seed_accounts(password: str) -> None:
-    from napiter.accounts.security import demo_otp_device_upsert
-    from napiter.accounts.services import agency_upsert, office_upsert, role_sync, user_upsert
+    from napiter.accounts.services import agency_upsert, office_upsert, role_sync
 
     role_sync()
     agencies = {a.code: agency_upsert(code=a.code, name=a.name, kind=a.kind) for a in DEMO_AGENCIES}
@@ -148,7 +185,7 @@ def seed_accounts(password: str) -> None:
         for o in DEMO_OFFICES
     }
     for m in DEMO_CAST:
-        user = user_upsert(
+        demo_user_upsert(
             username=m.username,
             office=offices[m.office],
             role=m.role,
@@ -158,6 +195,3 @@ def seed_accounts(password: str) -> None:
             position=m.position,
             nip=m.nip,
         )
-        if roles.ROLES[m.role].needs_2fa:
-            # A demo authenticator whose secret derives from the demo password: `demo_otp` shows its code.
-            demo_otp_device_upsert(user=user, password=password)

@@ -1,12 +1,16 @@
-import io
+import re
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
 from cases.models import Person
 from napiter.accounts.demo import DEMO_CAST
 from napiter.accounts.models import Office, User
 from napiter.accounts.roles import ROLES
+from napiter.accounts.security import demo_otp_device, needs_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +38,47 @@ def test_demo_users_log_in_with_demo_password(base_data, client, settings):
     for username in EXPECTED:
         assert client.login(username=username, password=settings.DEMO_PASSWORD), username
         client.logout()
+
+
+def _readme_demo_logins() -> dict[str, tuple[str, str]]:
+    """README's "Demo logins" table: username -> (office, role), as written."""
+    readme = (Path(django_settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Demo logins\n", 1)[1].split("\n## ", 1)[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in section.splitlines()]
+    table = [row for row in rows if len(row) == 3 and row[0] not in ("username", "---")]
+    logins = {username: (office, role) for username, office, role in table}
+    assert len(logins) == len(table), "a username is listed twice"
+    return logins
+
+
+def test_every_seeded_user_is_listed_logs_in_and_gets_a_demo_code(base_data, client, settings):
+    """The demo can be walked end to end: whoever seed_demo creates is in README's table with their office and
+    role, signs in with the demo password and, when the role needs two-step verification, gets a code from
+    `demo_otp` that their device accepts (the K/L officials and the Kepala BNPT, who sign agreements, too)."""
+    call_command("seed_demo", stdout=StringIO())
+    listed = _readme_demo_logins()
+    users = list(User.objects.select_related("office").order_by("username"))
+
+    assert sorted(listed) == [u.username for u in users]
+    two_factor = []
+    for user in users:
+        office, role = listed[user.username]
+        assert user.office is not None
+        assert office.startswith(user.office.name), (user.username, office)
+        assert role.split()[0] == user.role_names()[0], (user.username, role)
+        assert client.login(username=user.username, password=settings.DEMO_PASSWORD), user.username
+        client.logout()
+        if not needs_two_factor(user):
+            continue
+        two_factor.append(user.username)
+        out = StringIO()
+        call_command("demo_otp", user.username, stdout=out, stderr=StringIO())
+        code = out.getvalue().strip()
+        assert re.fullmatch(r"\d{6}", code), (user.username, code)
+        device = demo_otp_device(user, password=settings.DEMO_PASSWORD)
+        assert device is not None, user.username
+        assert device.verify_token(code), user.username
+    assert {"bnpt.kepala", "kl.kemenag.eselon2", "kl.kemenpu.eselon2"} <= set(two_factor)
 
 
 def test_seed_demo_is_idempotent(base_data):
@@ -109,7 +154,7 @@ def test_seed_demo_seeds_a_database_that_make_run_created_once_then_leaves_it_al
 
     _mark_test_database(DEMO_DATABASE)
     PersonFactory(full_name="Orang Nyata")  # even if someone added a person before the first seed finished
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=StringIO())
     demo_people = Person.objects.filter(is_demo=True).count()
     assert demo_people > 0
     with connection.cursor() as cursor:
@@ -120,7 +165,7 @@ def test_seed_demo_seeds_a_database_that_make_run_created_once_then_leaves_it_al
 
     # A restart after people were added through the app: nothing refused, nothing seeded again.
     PersonFactory(full_name="Orang Kedua")
-    out = io.StringIO()
+    out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "Data demo sudah dimuat sebelumnya" in out.getvalue()
     assert Person.objects.filter(is_demo=True).count() == demo_people

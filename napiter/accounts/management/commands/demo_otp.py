@@ -3,7 +3,7 @@ from argparse import ArgumentParser
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from napiter.accounts.demo import DEMO_USERNAMES
+from napiter.accounts.demo import demo_usernames
 from napiter.accounts.models import User
 from napiter.accounts.security import demo_otp_device, needs_two_factor, totp_code, totp_seconds_left
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         username = str(options["username"])
-        if username not in DEMO_USERNAMES:
+        if username not in demo_usernames():
             raise CommandError(f"{username!r} bukan pengguna demo; kode hanya ditampilkan untuk data demo.")
         user = User.objects.filter(username=username).first()
         if user is None:

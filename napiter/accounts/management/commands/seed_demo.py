@@ -10,11 +10,12 @@ from cases.demo_workflow import seed_workflows
 from cases.dtsen import seed_dtsen_sample
 from cases.models import Person
 from dashboards.services import periodic_reports_generate
-from napiter.accounts.demo import DEMO_CAST, non_demo_users, seed_accounts
+from napiter.accounts.demo import demo_usernames, non_demo_users, seed_accounts
+from napiter.accounts.models import User
 from napiter.devservices import DEMO_DATABASE, DEMO_DATABASE_SEEDED
 from napiter.regions.models import Region
 from napiter.scale.seed import scale_people_q, scale_usernames
-from sinergi.demo import SINERGI_DEMO_USERNAMES, seed_sinergi
+from sinergi.demo import seed_sinergi
 
 
 class Command(BaseCommand):
@@ -44,7 +45,8 @@ class Command(BaseCommand):
             _mark_database(DEMO_DATABASE_SEEDED)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Data demo siap: {len(DEMO_CAST)} pengguna (kata sandi {password!r}), "
+                f"Data demo siap: {User.objects.filter(username__in=demo_usernames()).count()} pengguna "
+                f"(kata sandi {password!r}), "
                 f"{Person.objects.filter(is_demo=True).count()} orang ({people} baru)."
             )
         )
@@ -52,7 +54,7 @@ class Command(BaseCommand):
     def _refuse_real_data(self) -> None:
         """A database that `make run` did not create may hold real data: the demo cast must not join it."""
         # Synthetic scale data (seed_scale: offices SKL-*, users skala.*) is not real data either.
-        others = non_demo_users(also_demo=SINERGI_DEMO_USERNAMES | set(scale_usernames()))
+        others = non_demo_users(also_demo=scale_usernames())
         if others:
             raise CommandError(
                 "Basis data ini berisi pengguna yang bukan bagian dari data demo "
