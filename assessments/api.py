@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -99,7 +100,7 @@ class AssessmentViewSet(LoggedListMixin[Assessment], viewsets.GenericViewSet[Ass
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def log_listed(self, request: Request, rows: list[Assessment]) -> None:
+    def log_listed(self, request: Request, rows: Sequence[Assessment]) -> None:
         assessments_listed(user=request.user, assessments=rows, request=request._request)  # type: ignore[arg-type]
 
     def get_queryset(self) -> QuerySet[Assessment]:

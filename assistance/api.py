@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -74,7 +74,7 @@ class GrantViewSet(LoggedListMixin[Grant], mixins.RetrieveModelMixin, viewsets.G
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def log_listed(self, request: Request, rows: list[Grant]) -> None:
+    def log_listed(self, request: Request, rows: Sequence[Grant]) -> None:
         grants_listed(user=request.user, grants=rows, request=request._request)  # type: ignore[arg-type]
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -91,7 +91,7 @@ class PersonViewSet(LoggedListMixin[Person], mixins.RetrieveModelMixin, viewsets
         user: User = self.request.user  # type: ignore[assignment]
         return people_visible_to(user).order_by("full_name", "id")
 
-    def log_listed(self, request: Request, rows: list[Person]) -> None:
+    def log_listed(self, request: Request, rows: Sequence[Person]) -> None:
         # A search by name or NIK is logged as one, by its kind (the filter set has validated `q`).
         search = str(request.query_params.get("q", ""))
         people_listed(user=request.user, people=rows, search=search, request=request._request)  # type: ignore[arg-type]
@@ -129,7 +129,7 @@ class CaseViewSet(LoggedListMixin[Case], mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self) -> QuerySet[Case]:
         return cases_visible_to(self.request.user).select_related("office", "caseworker").order_by("-id")  # type: ignore[arg-type]
 
-    def log_listed(self, request: Request, rows: list[Case]) -> None:
+    def log_listed(self, request: Request, rows: Sequence[Case]) -> None:
         cases_listed(user=request.user, cases=rows, request=request._request)  # type: ignore[arg-type]
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
@@ -235,7 +235,7 @@ class HouseholdViewSet(LoggedListMixin[Household], mixins.RetrieveModelMixin, vi
     def get_queryset(self) -> QuerySet[Household]:
         return households_visible_to(self.request.user)  # type: ignore[arg-type]
 
-    def log_listed(self, request: Request, rows: list[Household]) -> None:
+    def log_listed(self, request: Request, rows: Sequence[Household]) -> None:
         households_listed(user=request.user, households=rows, request=request._request)  # type: ignore[arg-type]
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:

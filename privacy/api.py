@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -65,7 +65,7 @@ class SubjectRequestViewSet(
     def get_queryset(self) -> QuerySet[SubjectRequest]:
         return subject_requests_visible_to(_user(self.request)).order_by("due_at", "id")
 
-    def log_listed(self, request: Request, rows: list[SubjectRequest]) -> None:
+    def log_listed(self, request: Request, rows: Sequence[SubjectRequest]) -> None:
         subject_requests_listed(user=_user(request), requests=rows, request=request._request)
 
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Model
@@ -22,12 +23,12 @@ class LoggedListMixin(mixins.ListModelMixin, Generic[M]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
-        rows: list[M] = list(page) if page is not None else list(queryset)
+        rows: Sequence[M] = list(page) if page is not None else list(queryset)
         self.log_listed(request, rows)  # before the answer is built: an unlogged page is never sent
         data = self.get_serializer(rows, many=True).data  # type: ignore[attr-defined]
         if page is not None:
-            return self.get_paginated_response(data)  # type: ignore[attr-defined, no-any-return]
+            return self.get_paginated_response(data)  # type: ignore[attr-defined]
         return Response(data)
 
-    def log_listed(self, request: Request, rows: list[M]) -> None:
+    def log_listed(self, request: Request, rows: Sequence[M]) -> None:
         raise NotImplementedError(f"{type(self).__name__} must log the records its list shows")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -71,7 +73,7 @@ class DocumentViewSet(LoggedListMixin[Document], viewsets.GenericViewSet[Documen
             DocumentSerializer(document, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
         )
 
-    def log_listed(self, request: Request, rows: list[Document]) -> None:
+    def log_listed(self, request: Request, rows: Sequence[Document]) -> None:
         documents_listed(user=self._user(), documents=rows, request=request._request)
 
     @extend_schema(responses={200: DocumentDetailSerializer})

@@ -336,7 +336,8 @@ REGISTRATION = {
 
 @pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
 def test_a_registration_refused_because_the_nik_names_a_visible_person_logs_that_person(api, cast, client_for):
-    """"NIK ini sudah terdaftar atas nama ..." answers a search by NIK: logged as one, without the NIK."""
+    """The refusal "NIK ini sudah terdaftar atas nama ..." answers a search by NIK: logged as one, without the
+    NIK."""
     existing = PersonFactory(nik=NIK, full_name="Joko Lama", birth_date=dt.date(1985, 3, 12))
     user, last = cast.banten_pendamping, _last_id()
     client = client_for(user)
