@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -38,6 +39,7 @@ from assessments.services import (
     assessment_save,
     assessment_start,
     assessment_submit,
+    assessments_listed,
     instrument_import,
 )
 from cases.selectors import person_get_for_user
@@ -45,6 +47,7 @@ from cases.services import person_read
 from napiter.accounts.models import User
 from napiter.api import validation_error
 from napiter.api_files import file_action
+from napiter.audit.mixins import LoggedListMixin
 
 
 def _refused(exc: DjangoPermissionDenied) -> exceptions.PermissionDenied:
@@ -89,7 +92,7 @@ class InstrumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(InstrumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
-class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assessment]):
+class AssessmentViewSet(LoggedListMixin[Assessment], viewsets.GenericViewSet[Assessment]):
     """Assessments of the people the caller may see. Item ratings only for asesor and supervisor roles."""
 
     serializer_class = AssessmentSerializer
@@ -97,6 +100,9 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Assessmen
     @extend_schema(parameters=[AssessmentFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    def log_listed(self, request: Request, rows: Sequence[Assessment]) -> None:
+        assessments_listed(user=request.user, assessments=rows, request=request._request)  # type: ignore[arg-type]
 
     def get_queryset(self) -> QuerySet[Assessment]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, only the model matters

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,7 +28,7 @@ from cases.selectors import people_visible_to
 from napiter import policy
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
-from napiter.audit.services import access_log
+from napiter.audit.services import access_log, access_log_listed
 
 ADD_ASSESSMENT = "assessments.add_assessment"
 ASSESSMENT_TYPE = "assessments.assessment"
@@ -336,10 +336,9 @@ def assessment_amend(*, user: User, pk: int) -> Assessment:
     return amendment
 
 
-@transaction.atomic
-def assessment_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Assessment:
-    """Fetch one assessment for display; the read, and whether item scores were shown, is logged."""
-    assessment = assessment_get_for_user(user, pk)
+def assessment_log_read(*, user: User, assessment: Assessment, request: HttpRequest | None = None) -> None:
+    """Record that `assessment`, already fetched within the user's scope, is shown, and whether its item
+    scores were."""
     access_log(
         user=user,
         action=AccessEvent.Action.VIEW,
@@ -349,7 +348,25 @@ def assessment_read(*, user: User, pk: int | str, request: HttpRequest | None = 
         fields=["item_scores"] if can_view_item_scores(user) else [],
         request=request,
     )
+
+
+@transaction.atomic
+def assessment_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Assessment:
+    """Fetch one assessment for display; the read, and whether item scores were shown, is logged."""
+    assessment = assessment_get_for_user(user, pk)
+    assessment_log_read(user=user, assessment=assessment, request=request)
     return assessment
+
+
+def assessments_listed(
+    *, user: User, assessments: Sequence[Assessment], request: HttpRequest | None = None
+) -> Sequence[Assessment]:
+    """Record a page of assessments (the API list, the due list): one row naming them."""
+    access_log_listed(
+        user=user, obj_type=ASSESSMENT_TYPE, ids=[a.pk for a in assessments],
+        person_ids=[a.person_id for a in assessments], request=request,
+    )  # fmt: skip
+    return assessments
 
 
 def parse_rating(raw: Mapping[str, Any]) -> RatingInput:

@@ -28,10 +28,12 @@ from assessments.services import (
     ADD_ASSESSMENT,
     RatingInput,
     assessment_amend,
+    assessment_log_read,
     assessment_read,
     assessment_save,
     assessment_start,
     assessment_submit,
+    assessments_listed,
     parse_rating,
 )
 from cases.services import person_read
@@ -178,6 +180,7 @@ def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
         rows = _item_rows(assessment)
+    assessment_log_read(user=user, assessment=assessment, request=request)  # the form names the person
     domains: list[dict[str, Any]] = []
     for row in rows:
         if not domains or domains[-1]["domain"] != row["item"].domain:
@@ -290,21 +293,18 @@ def assessment_second_view(request: HttpRequest, pk: int) -> HttpResponse:
 def reviews_due(request: HttpRequest) -> HttpResponse:
     """Reassessments past their date, and the signed-in assessor's open drafts."""
     user = _people_user(request)
-    drafts = (
+    drafts = list(
         assessments_visible_to(user)
         .filter(status=Assessment.Status.DRAFT, assessor=user)
         .select_related("person", "version__instrument")
     )
     window = page_window(request, reviews_overdue(user, today=timezone.localdate()))
+    overdue = assessments_in_order(window.rows)
+    assessments_listed(user=user, assessments=[*overdue, *drafts], request=request)
     return render(
         request,
         "assessments/due.html",
-        {
-            "overdue": assessments_in_order(window.rows),
-            "page": window.page,
-            "has_next": window.has_next,
-            "drafts": drafts,
-        },
+        {"overdue": overdue, "page": window.page, "has_next": window.has_next, "drafts": drafts},
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -35,13 +35,17 @@ from assistance.services import (
     grant_approve,
     grant_cancel,
     grant_deliver,
+    grant_monitoring_read,
     grant_propose,
+    grant_read,
     grant_reject,
     grant_verify,
+    grants_listed,
     monitoring_visit_record,
 )
 from napiter.accounts.models import User
 from napiter.api import service_errors
+from napiter.audit.mixins import LoggedListMixin
 
 
 class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Programme]):
@@ -53,8 +57,8 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return programmes_visible_to(self.request.user)  # type: ignore[arg-type]
 
 
-class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Grant]):
-    """Grants of the people the caller may see; the lifecycle moves through the actions."""
+class GrantViewSet(LoggedListMixin[Grant], mixins.RetrieveModelMixin, viewsets.GenericViewSet[Grant]):
+    """Grants of the people the caller may see; the lifecycle moves through the actions. Reads are logged."""
 
     serializer_class = GrantSerializer
 
@@ -69,6 +73,13 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(parameters=[GrantFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    def log_listed(self, request: Request, rows: Sequence[Grant]) -> None:
+        grants_listed(user=request.user, grants=rows, request=request._request)  # type: ignore[arg-type]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        grant = grant_read(user=request.user, pk=str(kwargs["pk"]), request=request._request)  # type: ignore[arg-type]
+        return Response(GrantSerializer(grant).data)
 
     @extend_schema(request=GrantProposeSerializer, responses={201: GrantSerializer})
     def create(self, request: Request) -> Response:
@@ -149,9 +160,10 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def monitoring(self, request: Request, pk: str) -> Response:
         """The grant's monitoring visits (3, 6, 12 months); POST records one."""
         user: User = request.user  # type: ignore[assignment]
-        grant = grant_get_for_user(user, pk)
         if request.method == "GET":
-            return Response(MonitoringVisitSerializer(grant.monitoring_visits.all(), many=True).data)
+            visits = grant_monitoring_read(user=user, pk=pk, request=request._request)
+            return Response(MonitoringVisitSerializer(visits, many=True).data)
+        grant_get_for_user(user, pk)  # scope first: out of scope is 404 whatever the body holds
         data = MonitoringVisitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():

@@ -30,7 +30,7 @@ from cases.selectors import person_get_for_user
 from napiter.accounts.access import person_scope_q
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
-from napiter.audit.services import access_log
+from napiter.audit.services import Listing, access_log, access_log_listed, access_log_listings
 from napiter.documents.formatting import rupiah
 from napiter.errors import StateConflict
 from napiter.uploads import save_file, stored_files
@@ -503,6 +503,53 @@ def grant_complete(*, user: User, grant_id: int | str) -> Grant:
     if not grant.monitoring_visits.filter(month=MONITORING_MONTHS[-1]).exists():
         raise ValidationError("Bantuan diselesaikan setelah pemantauan bulan ke-12 dicatat.")
     return _move(grant=grant, to=Grant.Status.COMPLETED, user=user)
+
+
+# --- reads, logged -----------------------------------------------------------------------------------------
+
+
+def grant_log_read(*, user: User, grant: Grant, request: HttpRequest | None = None) -> None:
+    """Record that `grant`, already fetched within the user's scope, is shown (against its recipient)."""
+    access_log(
+        user=user, action=AccessEvent.Action.VIEW, obj_type=Grant, obj_id=grant.pk, person_id=grant.person_id,
+        request=request,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def grant_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Grant:
+    """One grant for display (page and API), its read logged against the recipient."""
+    grant = grant_get_for_user(user, pk)
+    grant_log_read(user=user, grant=grant, request=request)
+    return grant
+
+
+def grants_listed(
+    *,
+    user: User,
+    grants: Sequence[Grant],
+    alerts: Sequence[MonitoringVisit] = (),
+    request: HttpRequest | None = None,
+) -> Sequence[Grant]:
+    """Record a page of grants (the grant list, page and API; the monitoring due list) and the monitoring
+    alerts shown beside it, in one INSERT."""
+    listings = [Listing(Grant, ids=[g.pk for g in grants], person_ids=[g.person_id for g in grants])]
+    if alerts:
+        listings.append(
+            Listing(MonitoringVisit, ids=[v.pk for v in alerts], person_ids=[v.grant.person_id for v in alerts])
+        )
+    access_log_listings(user=user, listings=listings, request=request)
+    return grants
+
+
+def grant_monitoring_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> list[MonitoringVisit]:
+    """A grant's monitoring visits, logged as a list of its recipient's records."""
+    grant = grant_get_for_user(user, pk)
+    visits = list(grant.monitoring_visits.all())
+    access_log_listed(
+        user=user, obj_type=MonitoringVisit, ids=[v.pk for v in visits], person_ids=[grant.person_id], request=request
+    )
+    return visits
 
 
 # --- files ------------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -36,13 +35,16 @@ from assistance.services import (
     grant_deliver,
     grant_file_read,
     grant_propose,
+    grant_read,
     grant_reject,
     grant_verify,
+    grants_listed,
     monitoring_alert_acknowledge,
     monitoring_photo_read,
     monitoring_visit_record,
 )
 from cases.selectors import person_get_for_user
+from cases.services import person_log_read, person_read
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
 from napiter.forms import add_service_errors
@@ -106,6 +108,8 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     grants = grants_filter(grants_visible_to(user), filters).order_by("-id")
     page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
+    alerts = list(monitoring_alerts_for(user)) if user.has_perm("assistance.approve_grant") else []
+    grants_listed(user=user, grants=list(page.object_list), alerts=alerts, request=request)
     return render(
         request,
         "assistance/grant_list.html",
@@ -117,7 +121,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
             "statuses": Grant.Status.choices,
             "programmes": programmes_visible_to(user),
             "query": request.GET.urlencode(),
-            "alerts": monitoring_alerts_for(user) if user.has_perm("assistance.approve_grant") else [],
+            "alerts": alerts,
         },
     )
 
@@ -141,7 +145,11 @@ def grant_export(request: HttpRequest) -> HttpResponse:
 def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Propose aid for the person `pk`."""
     user = _user(request)
-    person = person_get_for_user(user, pk)
+    # The form names the person: a GET reads them; a POST reads them only if it renders the form again.
+    if request.method == "GET":
+        person = person_read(user=user, pk=pk, request=request)
+    else:
+        person = person_get_for_user(user, pk)
     programmes = programmes_visible_to(user)
     form = GrantProposeForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
@@ -159,7 +167,10 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Usulan bantuan tercatat.")
             return redirect("assistance:grant-detail", pk=grant.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 200
+    if request.method == "POST":
+        person_log_read(user=user, person=person, request=request)
+        status = 400
     return render(request, "assistance/grant_form.html", {"form": form, "person": person}, status=status)
 
 
@@ -184,16 +195,8 @@ def _grant_context(user: User, grant: Grant, **forms_: forms.Form) -> dict[str, 
 @login_required
 @require_GET
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from napiter.audit.models import AccessEvent
-    from napiter.audit.services import access_log
-
     user = _user(request)
-    with transaction.atomic():
-        grant = grant_get_for_user(user, pk)
-        access_log(
-            user=user, action=AccessEvent.Action.VIEW, obj_type=Grant, obj_id=grant.pk, person_id=grant.person_id,
-            request=request,
-        )  # fmt: skip
+    grant = grant_read(user=user, pk=pk, request=request)
     return render(request, "assistance/grant_detail.html", _grant_context(user, grant))
 
 
@@ -224,7 +227,7 @@ def _grant_action(
         else:
             messages.success(request, done)
             return redirect("assistance:grant-detail", pk=pk)
-    grant = grant_get_for_user(user, pk)
+    grant = grant_read(user=user, pk=pk, request=request)  # the grant page again, with the refusal: a read
     assert form is not None
     context = {**_grant_context(user, grant, **{key: form}), "refusals": form.non_field_errors()}
     return render(request, "assistance/grant_detail.html", context, status=400)
@@ -324,14 +327,10 @@ def grant_alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def monitoring_due(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    return render(
-        request,
-        "assistance/monitoring_due.html",
-        {
-            "due": monitoring_due_for(user),
-            "alerts": monitoring_alerts_for(user) if user.has_perm("assistance.approve_grant") else [],
-        },
-    )
+    due = monitoring_due_for(user)
+    alerts = list(monitoring_alerts_for(user)) if user.has_perm("assistance.approve_grant") else []
+    grants_listed(user=user, grants=[d.grant for d in due], alerts=alerts, request=request)
+    return render(request, "assistance/monitoring_due.html", {"due": due, "alerts": alerts})
 
 
 @login_required

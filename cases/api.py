@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -47,6 +47,12 @@ from cases.services import (
     case_open,
     case_read,
     case_transition,
+    case_visits_read,
+    cases_listed,
+    household_read,
+    households_listed,
+    people_listed,
+    person_duplicates_shown,
     person_read,
     person_register,
     person_reveal,
@@ -55,10 +61,11 @@ from cases.services import (
 from cases.workflows import referral_create, transfer_accept, transfer_decline, transfer_request
 from napiter.accounts.models import User
 from napiter.api import validation_error
+from napiter.audit.mixins import LoggedListMixin
 
 
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Person]):
-    """People the caller may see (their jurisdiction and explicit grants). Each retrieve is logged."""
+class PersonViewSet(LoggedListMixin[Person], mixins.RetrieveModelMixin, viewsets.GenericViewSet[Person]):
+    """People the caller may see (their jurisdiction and explicit grants). Each page and retrieve is logged."""
 
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
@@ -74,6 +81,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             body: dict[str, object] = {"detail": exc.message_dict["nik"][0]}
             if exc.existing is not None:
                 body["existing_id"] = exc.existing.pk
+                person_duplicates_shown(user=request.user, people=[exc.existing], request=request._request)  # type: ignore[arg-type]
             return Response(body, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
             raise validation_error(exc) from exc
@@ -82,6 +90,11 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self) -> PersonQuerySet:
         user: User = self.request.user  # type: ignore[assignment]
         return people_visible_to(user).order_by("full_name", "id")
+
+    def log_listed(self, request: Request, rows: Sequence[Person]) -> None:
+        # A search by name or NIK is logged as one, by its kind (the filter set has validated `q`).
+        search = str(request.query_params.get("q", ""))
+        people_listed(user=request.user, people=rows, search=search, request=request._request)  # type: ignore[arg-type]
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         person = person_read(user=request.user, pk=str(kwargs["pk"]), request=request._request)  # type: ignore[arg-type]
@@ -108,13 +121,16 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(values)
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Case]):
+class CaseViewSet(LoggedListMixin[Case], mixins.RetrieveModelMixin, viewsets.GenericViewSet[Case]):
     """Cases of the people the caller may see. Stage changes, closing and visits are actions."""
 
     serializer_class = CaseSerializer
 
     def get_queryset(self) -> QuerySet[Case]:
         return cases_visible_to(self.request.user).select_related("office", "caseworker").order_by("-id")  # type: ignore[arg-type]
+
+    def log_listed(self, request: Request, rows: Sequence[Case]) -> None:
+        cases_listed(user=request.user, cases=rows, request=request._request)  # type: ignore[arg-type]
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         case = case_read(user=request.user, pk=str(kwargs["pk"]), request=request._request)  # type: ignore[arg-type]
@@ -182,8 +198,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def visits(self, request: Request, pk: str) -> Response:
         """The case's monitoring visits; POST records one."""
         if request.method == "GET":
-            case = case_get_for_user(request.user, pk)  # type: ignore[arg-type]
-            return Response(VisitSerializer(case.visits.select_related("visited_by")[:200], many=True).data)
+            visits = case_visits_read(user=request.user, pk=pk, request=request._request)  # type: ignore[arg-type]
+            return Response(VisitSerializer(visits, many=True).data)
         return self._act(request, pk, VisitSerializer, visit_record, VisitSerializer, created=True)
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
@@ -211,10 +227,17 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return self._act(request, pk, TransferDecisionSerializer, transfer_decline, TransferSerializer)
 
 
-class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Household]):
+class HouseholdViewSet(LoggedListMixin[Household], mixins.RetrieveModelMixin, viewsets.GenericViewSet[Household]):
     """Households (KK) with at least one member the caller may see; only those members are listed."""
 
     serializer_class = HouseholdSerializer
 
     def get_queryset(self) -> QuerySet[Household]:
         return households_visible_to(self.request.user)  # type: ignore[arg-type]
+
+    def log_listed(self, request: Request, rows: Sequence[Household]) -> None:
+        households_listed(user=request.user, households=rows, request=request._request)  # type: ignore[arg-type]
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        household = household_read(user=request.user, pk=str(kwargs["pk"]), request=request._request)  # type: ignore[arg-type]
+        return Response(HouseholdSerializer(household).data)

@@ -202,6 +202,11 @@ def _nik(filters: PersonFilters) -> str | None:
     return digits if digits.isdigit() and len(digits) == 16 else None
 
 
+def query_is_nik(q: str) -> bool:
+    """Whether searching for `q` is a search by NIK (16 digits, separators allowed) rather than by name."""
+    return _nik(PersonFilters(q=q)) is not None
+
+
 def _name_term(filters: PersonFilters) -> str:
     """The name part of `q`, as compared (upper case, single spaces); empty for a NIK or no `q`."""
     if _nik(filters) is not None:

@@ -27,15 +27,18 @@ from cases.models import (
 from cases.selectors import (
     case_get_for_user,
     cases_visible_to,
+    households_visible_to,
+    people_likely_duplicates,
     people_visible_to,
     person_get_for_user,
     person_sensitive_value,
+    query_is_nik,
 )  # fmt: skip
 from napiter import policy
 from napiter.accounts.access import person_jurisdiction
 from napiter.accounts.models import Office, User
 from napiter.audit.models import AccessEvent
-from napiter.audit.services import access_log
+from napiter.audit.services import Listing, access_log, access_log_listed, access_log_listings
 from napiter.regions.models import Region
 from napiter.uploads import save_file, stored_files
 
@@ -46,26 +49,133 @@ MAX_VISIT_PHOTOS = 6
 FUTURE_VISIT = "Tanggal kunjungan tidak boleh di masa depan."
 
 
-@transaction.atomic
-def person_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Person:
-    """Fetch one person for display and record the read in the same transaction."""
-    person = person_get_for_user(user, pk)
+CASE_TYPE = "cases.case"
+# What kind of search a row of the access log records; what was searched for is never recorded.
+SEARCH_BY_NIK = "pencarian NIK"
+SEARCH_BY_NAME = "pencarian nama"
+SEARCH_SIMILAR = "pencarian orang mirip (nama dan tanggal lahir)"
+SEARCH_DUPLICATE_NIK = "pencarian NIK (NIK sudah terdaftar)"
+
+
+def person_log_read(*, user: User, person: Person, request: HttpRequest | None = None) -> None:
+    """Record that `person`, already fetched within the user's scope, is shown."""
     access_log(
         user=user, action=AccessEvent.Action.VIEW, obj_type=PERSON_TYPE, obj_id=str(person.pk),
         person_id=person.pk, request=request,
     )  # fmt: skip
+
+
+@transaction.atomic
+def person_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Person:
+    """Fetch one person for display and record the read in the same transaction."""
+    person = person_get_for_user(user, pk)
+    person_log_read(user=user, person=person, request=request)
     return person
+
+
+def case_log_read(*, user: User, case: Case, request: HttpRequest | None = None) -> None:
+    """Record that `case`, already fetched within the user's scope, is shown (against its person)."""
+    access_log(
+        user=user, action=AccessEvent.Action.VIEW, obj_type=CASE_TYPE, obj_id=str(case.pk),
+        person_id=case.person_id, request=request,
+    )  # fmt: skip
 
 
 @transaction.atomic
 def case_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Case:
     """Fetch one case for display; the page names its person, so the read is logged against the person."""
     case = case_get_for_user(user, pk)
-    access_log(
-        user=user, action=AccessEvent.Action.VIEW, obj_type="cases.case", obj_id=str(case.pk),
-        person_id=case.person_id, request=request,
-    )  # fmt: skip
+    case_log_read(user=user, case=case, request=request)
     return case
+
+
+# --- lists and searches: one row of the access log per page, page and API alike -----------------------
+
+
+def people_listing(people: Sequence[Person], *, search: str = "") -> Listing:
+    """The people a list shows, for the access log. With `search` (the name or NIK typed) it is a search,
+    recorded by its kind only: a NIK never reaches the log."""
+    search = search.strip()
+    action, reason = AccessEvent.Action.LIST, ""
+    if search:
+        action, reason = AccessEvent.Action.SEARCH, SEARCH_BY_NIK if query_is_nik(search) else SEARCH_BY_NAME
+    ids = [p.pk for p in people]
+    return Listing(PERSON_TYPE, ids=ids, person_ids=ids, action=action, reason=reason)
+
+
+def people_listed(
+    *, user: User, people: Sequence[Person], search: str = "", request: HttpRequest | None = None
+) -> Sequence[Person]:
+    """Record a page of the person list or its search (page and API): see `people_listing`."""
+    access_log_listings(user=user, listings=[people_listing(people, search=search)], request=request)
+    return people
+
+
+def people_similar_read(
+    *, user: User, full_name: str, birth_date: dt.date | None, request: HttpRequest | None = None
+) -> list[Person]:
+    """Visible people who may be the one being registered (same birth day, similar name), logged as a
+    search of them. Without a name and a birth date nothing is looked up, and nothing is read."""
+    if not full_name.strip() or birth_date is None:
+        return []
+    matches = list(people_likely_duplicates(user, full_name=full_name, birth_date=birth_date))
+    ids = [p.pk for p in matches]
+    access_log_listed(
+        user=user, obj_type=PERSON_TYPE, ids=ids, person_ids=ids, action=AccessEvent.Action.SEARCH,
+        reason=SEARCH_SIMILAR, request=request,
+    )  # fmt: skip
+    return matches
+
+
+def cases_listing(cases: Iterable[Case]) -> Listing:
+    cases = list(cases)
+    return Listing(CASE_TYPE, ids=[c.pk for c in cases], person_ids=[c.person_id for c in cases])
+
+
+def cases_listed(*, user: User, cases: Sequence[Case], request: HttpRequest | None = None) -> Sequence[Case]:
+    access_log_listings(user=user, listings=[cases_listing(cases)], request=request)
+    return cases
+
+
+VISITS_SHOWN = 200
+
+
+def case_visits_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> list[Visit]:
+    """A case's visits (the latest VISITS_SHOWN), logged as a list of that case's person's records."""
+    case = case_get_for_user(user, pk)
+    visits = list(case.visits.select_related("visited_by")[:VISITS_SHOWN])
+    access_log_listed(
+        user=user, obj_type=Visit, ids=[v.pk for v in visits], person_ids=[case.person_id], request=request
+    )
+    return visits
+
+
+def _household_members(household: Household) -> list[int]:
+    return [p.pk for p in getattr(household, "visible_members", [])]
+
+
+def households_listed(
+    *, user: User, households: Sequence[Household], request: HttpRequest | None = None
+) -> Sequence[Household]:
+    """A page of households (from `households_visible_to`, members attached), logged with their members."""
+    access_log_listed(
+        user=user, obj_type=Household, ids=[h.pk for h in households],
+        person_ids=[pk for h in households for pk in _household_members(h)], request=request,
+    )  # fmt: skip
+    return households
+
+
+def household_read(*, user: User, pk: int | str, request: HttpRequest | None = None) -> Household:
+    """One household with the members the user may see, logged (against its one member, if only one)."""
+    try:
+        household = households_visible_to(user).get(pk=int(pk))
+    except (Household.DoesNotExist, ValueError) as exc:
+        raise Http404("Data tidak ditemukan.") from exc
+    access_log_listed(
+        user=user, obj_type=Household, ids=[household.pk], person_ids=_household_members(household),
+        action=AccessEvent.Action.VIEW, request=request,
+    )  # fmt: skip
+    return household
 
 
 @transaction.atomic
@@ -374,6 +484,17 @@ class PersonInput:
     phone: str = ""
     relation_to_head: str = ""
     consent_date: dt.date | None = None
+
+
+def person_duplicates_shown(*, user: User, people: Iterable[Person], request: HttpRequest | None = None) -> None:
+    """Record that a refused registration named who already holds its NIK: a search by NIK, in effect.
+    Called by whoever shows the refusal, once the registration's transaction is over (it rolled back)."""
+    ids = [p.pk for p in people]
+    if ids:
+        access_log_listed(
+            user=user, obj_type=PERSON_TYPE, ids=ids, person_ids=ids, action=AccessEvent.Action.SEARCH,
+            reason=SEARCH_DUPLICATE_NIK, request=request,
+        )  # fmt: skip
 
 
 def person_duplicate_check(*, user: User, nik: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
@@ -38,7 +38,7 @@ from cases.identity import normalize_number
 from cases.masking import mask_number
 from cases.models import Case, Person
 from cases.selectors import people_visible_to
-from cases.services import PERSON_TYPE, person_register
+from cases.services import PERSON_TYPE, DuplicatePerson, person_register
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
@@ -326,13 +326,16 @@ class PeopleImportResult:
 class PeopleImportRejected(ValidationError):
     """At least one row was refused, so nothing was saved; `rejections` lists every refused row."""
 
-    def __init__(self, rejections: list[RowRejection], rows: int) -> None:
+    def __init__(self, rejections: list[RowRejection], rows: int, named: Sequence[Person] = ()) -> None:
         super().__init__(
             f"{len(rejections)} dari {rows} baris ditolak; tidak ada data yang disimpan. Perbaiki baris yang "
             "ditolak lalu unggah ulang seluruh berkas."
         )
         self.rejections = rejections
         self.rows = rows
+        # People already registered whom a refusal names ("NIK ini sudah terdaftar atas nama ..."): whoever
+        # shows the rejections logs them (cases.services.person_duplicates_shown).
+        self.named = list(named)
 
 
 def _labelled(errors: Mapping[str, Iterable[Any]]) -> list[str]:
@@ -367,6 +370,7 @@ def people_import(*, user: User, file: IO[bytes], size: int) -> PeopleImportResu
 def _register_all(user: User, rows: list[SheetRow]) -> PeopleImportResult:
     rejections: list[RowRejection] = []
     warnings: list[str] = []
+    named: list[Person] = []
     first_line_of: dict[str, int] = {}
     for row in rows:
         reasons = list(row.problems)
@@ -386,12 +390,14 @@ def _register_all(user: User, rows: list[SheetRow]) -> PeopleImportResult:
                 _person, row_warnings = person_register(user=user, data=form.to_input())
             except ValidationError as exc:  # DuplicatePerson included
                 reasons += _validation_messages(exc)
+                if isinstance(exc, DuplicatePerson) and exc.existing is not None:
+                    named.append(exc.existing)
             else:
                 warnings += [f"Baris {row.line}: {w}" for w in row_warnings]
         if reasons:
             rejections.append(RowRejection(line=row.line, name=row.name, reasons=tuple(reasons)))
     if rejections:
-        raise PeopleImportRejected(rejections, len(rows))  # leaving the atomic block rolls every row back
+        raise PeopleImportRejected(rejections, len(rows), named)  # leaving the atomic block rolls every row back
     return PeopleImportResult(created=len(rows), warnings=warnings)
 
 

@@ -27,9 +27,7 @@ from cases.forms import (
 from cases.masking import SENSITIVE_FIELDS
 from cases.models import Case, Person
 from cases.selectors import (
-    case_get_for_user,
     case_notes_visible_to,
-    people_likely_duplicates,
     people_search_pages,
     people_visible_to,
     person_get_for_user,
@@ -46,7 +44,10 @@ from cases.services import (
     case_read,
     case_transition,
     note_add,
+    people_listed,
+    people_similar_read,
     person_can_write,
+    person_duplicates_shown,
     person_photo_read,
     person_photo_set,
     person_read,
@@ -85,9 +86,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filters = PersonFilterSet(request.GET, queryset=people)
     for field in filters.form.fields.values():
         field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
-    window = page_window(
-        request, people_search_pages(people, filters.search_filters()) if filters.is_valid() else people.none()
-    )
+    search = filters.search_filters() if filters.is_valid() else None
+    window = page_window(request, people_search_pages(people, search) if search else people.none())
+    people_listed(user=user, people=window.rows, search=search.q if search else "", request=request)
     query = request.GET.copy()
     query.pop("hal", None)
     return render(
@@ -194,6 +195,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             person, warnings = person_register(user=user, data=form.to_input())
         except DuplicatePerson as exc:
             existing = exc.existing
+            person_duplicates_shown(user=user, people=[existing] if existing else [], request=request)
             form.add_error(None, exc)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -229,7 +231,7 @@ def person_similar(request: HttpRequest) -> HttpResponse:
     user = _people_user(request)
     birth_date = parse_date(request.GET.get("birth_date", "") or "")
     name = request.GET.get("full_name", "").strip()
-    matches = people_likely_duplicates(user, full_name=name, birth_date=birth_date) if name and birth_date else []
+    matches = people_similar_read(user=user, full_name=name, birth_date=birth_date, request=request)
     return render(request, "cases/_similar.html", {"matches": matches})
 
 
@@ -305,7 +307,7 @@ def _case_action(
         else:
             messages.success(request, done)
             return redirect("cases:case-detail", pk=pk)
-    case = case_get_for_user(user, pk)
+    case = case_read(user=user, pk=pk, request=request)  # the case page again, with the refusal: a read
     context = {**_case_context(user, case, **{key: form}), "refusals": form.non_field_errors()}
     return render(request, "cases/case_detail.html", context, status=400)
 

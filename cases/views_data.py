@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.dtsen import MAX_UPLOAD_BYTES, DtsenFileRejected, dtsen_import, dtsen_snapshots_recent
+from cases.services import person_duplicates_shown
 from cases.spreadsheets import (
     MAX_IMPORT_ROWS,
     XLSX_CONTENT_TYPE,
@@ -126,6 +127,7 @@ def person_import_view(request: HttpRequest) -> HttpResponse:
         try:
             result = people_import(user=user, file=cast(IO[bytes], upload), size=upload.size or 0)
         except PeopleImportRejected as exc:
+            person_duplicates_shown(user=user, people=exc.named, request=request)
             context |= {
                 "rejected": exc,
                 "rejections": exc.rejections[:SHOWN_REJECTIONS],

@@ -23,7 +23,7 @@ from cases.forms_workflow import (
 )
 from cases.models import Case
 from cases.selectors import case_get_for_user, cases_visible_to
-from cases.services import case_can_write, case_read
+from cases.services import case_can_write, case_log_read, case_read, cases_listed
 from cases.views import _case_context, _people_user
 from cases.workflows import (
     DUE_HORIZON_DAYS,
@@ -52,20 +52,32 @@ def due_list(request: HttpRequest) -> HttpResponse:
     user = _people_user(request)
     today = timezone.localdate()
     window = page_window(request, due_rows(due_cases_for(user), until=due_horizon(today)))
+    items, inbox = due_items_of(window.rows, today=today), workflow_inbox(user)
+    shown = [item.case for item in items] + [r.case for r in inbox.referrals] + [t.case for t in inbox.transfers]
+    cases_listed(user=user, cases=shown, request=request)
     return render(
         request,
         "cases/due_list.html",
         {
-            "items": due_items_of(window.rows, today=today),
+            "items": items,
             "page": window.page,
             "has_next": window.has_next,
-            "inbox": workflow_inbox(user),
+            "inbox": inbox,
             "whole_office": due_list_whole_office(user),
             "today": today,
             "horizon_days": DUE_HORIZON_DAYS,
             "visit_interval_days": VISIT_INTERVAL_DAYS,
         },
     )
+
+
+def _shown_again(request: HttpRequest, user: User, case: Case) -> int:
+    """The status of a form page about to be rendered; a refused POST shows the case again, a read to log
+    (a GET was logged as it fetched the case)."""
+    if request.method != "POST":
+        return 200
+    case_log_read(user=user, case=case, request=request)
+    return 400
 
 
 def _owner_case(request: HttpRequest, user: User, pk: int, refusal: str) -> Case | None:
@@ -94,7 +106,7 @@ def referral_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Rujukan dikirim.")
             return redirect("cases:case-detail", pk=case.pk)
-    status = 400 if request.method == "POST" else 200
+    status = _shown_again(request, user, case)
     return render(
         request, "cases/referral_form.html", {"case": case, "person": case.person, "form": form}, status=status
     )
@@ -117,7 +129,7 @@ def transfer_request_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Perpindahan diajukan; menunggu keputusan kantor tujuan.")
             return redirect("cases:case-detail", pk=case.pk)
-    status = 400 if request.method == "POST" else 200
+    status = _shown_again(request, user, case)
     return render(
         request, "cases/transfer_form.html", {"case": case, "person": case.person, "form": form}, status=status
     )
@@ -149,7 +161,7 @@ def _workflow_action(
             return redirect("cases:due-list")
     else:
         reasons = [str(e) for errors in form.errors.values() for e in errors]
-    case = case_get_for_user(user, pk)
+    case = case_read(user=user, pk=pk, request=request)  # the case page again, with the refusal: a read
     return render(request, "cases/case_detail.html", {**_case_context(user, case), "refusals": reasons}, status=400)
 
 

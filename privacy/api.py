@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -15,10 +15,16 @@ from rest_framework.response import Response
 from napiter.accounts.models import User
 from napiter.api import Conflict
 from napiter.api_files import file_action
+from napiter.audit.mixins import LoggedListMixin
 from privacy.models import DataCategory, SubjectRequest
 from privacy.selectors import data_categories, subject_requests_visible_to
 from privacy.serializers import DataCategorySerializer, SubjectRequestSerializer, SubjectRequestWriteSerializer
-from privacy.services import subject_export_read, subject_request_create, subject_request_read
+from privacy.services import (
+    subject_export_read,
+    subject_request_create,
+    subject_request_read,
+    subject_requests_listed,
+)
 
 
 def _user(request: Request) -> User:
@@ -47,7 +53,9 @@ class DataCategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return data_categories()
 
 
-class SubjectRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[SubjectRequest]):
+class SubjectRequestViewSet(
+    LoggedListMixin[SubjectRequest], mixins.RetrieveModelMixin, viewsets.GenericViewSet[SubjectRequest]
+):
     """Data subject requests in the caller's scope, by deadline; `export` is the machine-readable answer to
     an access request, logged as a download of the person's data."""
 
@@ -57,6 +65,9 @@ class SubjectRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     def get_queryset(self) -> QuerySet[SubjectRequest]:
         return subject_requests_visible_to(_user(self.request)).order_by("due_at", "id")
+
+    def log_listed(self, request: Request, rows: Sequence[SubjectRequest]) -> None:
+        subject_requests_listed(user=_user(request), requests=rows, request=request._request)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         subject_request = subject_request_read(user=_user(request), request_id=pk, request=request._request)

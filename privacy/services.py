@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -18,7 +19,7 @@ from cases.models import Person
 from napiter import policy
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
-from napiter.audit.services import access_log
+from napiter.audit.services import Listing, access_log, access_log_listed, access_log_listings
 from napiter.documents.models import Document
 from privacy.models import LEGAL_DEADLINE, Anonymisation, BreachIncident, DataCategory, LegalHold, SubjectRequest
 from privacy.retention import ANONYMISERS, ORDER, Subject
@@ -79,9 +80,9 @@ def data_category_update(*, user: User, category_id: int | str, values: dict[str
 PEOPLE_FOUND_MAX = 20
 
 
-@transaction.atomic
-def people_find(*, user: User, q: str, request: HttpRequest | None = None) -> list[Person]:
-    """People in the user's scope matching a NIK or name, to record a request for; each hit is logged."""
+def people_find(*, user: User, q: str) -> list[Person]:
+    """People in the user's scope matching a NIK or name, to record a request for. Whoever shows them logs
+    them (`subject_requests_listed`)."""
     from cases.selectors import PersonFilters, people_search
     from napiter.accounts.access import person_scope_q
 
@@ -89,13 +90,26 @@ def people_find(*, user: User, q: str, request: HttpRequest | None = None) -> li
     if not policy.holds(user, action):
         return []
     scoped = Person.objects.filter(person_scope_q(user, action=action))
-    people = list(people_search(scoped, PersonFilters(q=q))[:PEOPLE_FOUND_MAX])
-    for person in people:
-        access_log(
-            user=user, action=AccessEvent.Action.SEARCH, obj_type=PERSON_TYPE, obj_id=person.pk, person_id=person.pk,
-            request=request,
-        )  # fmt: skip
-    return people
+    return list(people_search(scoped, PersonFilters(q=q))[:PEOPLE_FOUND_MAX])
+
+
+def subject_requests_listed(
+    *,
+    user: User,
+    requests: Sequence[SubjectRequest],
+    found: Sequence[Person] | None = None,
+    search: str = "",
+    request: HttpRequest | None = None,
+) -> Sequence[SubjectRequest]:
+    """Record a page of subject requests (page and API) and, on the page, the people its search found for
+    `search` (`found`; None when nothing was searched for), in one INSERT."""
+    from cases.services import people_listing
+
+    listings = [Listing(SUBJECT_REQUEST_TYPE, ids=[r.pk for r in requests], person_ids=[r.person_id for r in requests])]
+    if found is not None:
+        listings.append(people_listing(found, search=search))
+    access_log_listings(user=user, listings=listings, request=request)
+    return requests
 
 
 @transaction.atomic
@@ -293,17 +307,21 @@ class RetentionResult:
     blocked: list[int] = field(default_factory=list)  # person ids under a legal hold
 
 
-@transaction.atomic
-def retention_report(*, user: User, request: HttpRequest | None = None) -> list[RetentionCandidate]:
-    """The dry run, for the DPO: nothing changes; each person listed is logged as a list read."""
+@dataclass(frozen=True)
+class RetentionReport:
+    candidates: list[RetentionCandidate]
+    holds: list[LegalHold]  # in force, whoever they protect
+
+
+def retention_report(*, user: User, request: HttpRequest | None = None) -> RetentionReport:
+    """The dry run, for the DPO: nothing changes. Everyone it names (those due, those a hold protects) is
+    logged in one list read."""
     _require(user, "privacy.manage", "Laporan retensi untuk Pejabat Pelindungan Data Pribadi.")
     candidates = retention_candidates()
-    for c in candidates:
-        access_log(
-            user=user, action=AccessEvent.Action.LIST, obj_type=PERSON_TYPE, obj_id=c.person.pk, person_id=c.person.pk,
-            request=request,
-        )  # fmt: skip
-    return candidates
+    holds = list(legal_holds_visible_to(user).filter(lifted_at__isnull=True))
+    ids = [c.person.pk for c in candidates] + [h.person_id for h in holds]
+    access_log_listed(user=user, obj_type=PERSON_TYPE, ids=ids, person_ids=ids, request=request)
+    return RetentionReport(candidates, holds)
 
 
 def retention_run(*, user: User) -> RetentionResult:

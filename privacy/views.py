@@ -30,7 +30,6 @@ from privacy.selectors import (
     breaches_visible_to,
     data_categories,
     data_category_get,
-    legal_holds_visible_to,
     subject_requests_visible_to,
 )
 
@@ -81,7 +80,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
         status = SubjectRequest.Status.OPEN
     window = page_window(request, subject_requests_visible_to(user).filter(status=status).order_by("due_at", "id"))
     q = request.GET.get("q", "").strip()
-    found = services.people_find(user=user, q=q, request=request) if q else []
+    found = services.people_find(user=user, q=q) if q else []
+    services.subject_requests_listed(
+        user=user, requests=window.rows, found=found if q else None, search=q, request=request
+    )
     return render(
         request,
         "privacy/request_list.html",
@@ -229,15 +231,14 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def retention(request: HttpRequest) -> HttpResponse:
     """The dry run: who the next run would anonymise, which categories, and who a legal hold protects."""
-    user = _user(request)
-    candidates = services.retention_report(user=user, request=request)
+    report = services.retention_report(user=_user(request), request=request)
     return render(
         request,
         "privacy/retention.html",
         {
-            "candidates": candidates,
-            "due_count": sum(not c.blocked for c in candidates),
-            "holds": legal_holds_visible_to(user).filter(lifted_at__isnull=True),
+            "candidates": report.candidates,
+            "due_count": sum(not c.blocked for c in report.candidates),
+            "holds": report.holds,
             "lift_form": LiftForm(),
         },
     )

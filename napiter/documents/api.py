@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,16 +16,19 @@ from rest_framework.response import Response
 from napiter.accounts.models import User
 from napiter.api import Conflict, Gone
 from napiter.api_files import file_action
+from napiter.audit.mixins import LoggedListMixin
 from napiter.documents.models import Document
-from napiter.documents.selectors import document_get_for_user, documents_of_user
+from napiter.documents.selectors import documents_of_user
 from napiter.documents.serializers import DocumentDetailSerializer, DocumentRequestSerializer, DocumentSerializer
 from napiter.documents.services import (
     DocumentFileRemoved,
     DocumentNotReady,
     SignatureRefused,
     document_download,
+    document_read,
     document_request,
     document_sign,
+    documents_listed,
 )
 from napiter.documents.signing import SigningKeyMissing
 
@@ -34,7 +39,7 @@ class SignRefused(exceptions.APIException):
     default_code = "sign_refused"
 
 
-class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Document]):
+class DocumentViewSet(LoggedListMixin[Document], viewsets.GenericViewSet[Document]):
     """Numbered documents. A request answers 202 at once: a worker renders the PDF (follow `status`), then
     each required signer signs in order with `sign`; `download` serves the PDF once all have signed."""
 
@@ -69,9 +74,12 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Document]):
             DocumentSerializer(document, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
         )
 
+    def log_listed(self, request: Request, rows: Sequence[Document]) -> None:
+        documents_listed(user=self._user(), documents=rows, request=request._request)
+
     @extend_schema(responses={200: DocumentDetailSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
-        document = document_get_for_user(self._user(), pk)
+        document = document_read(user=self._user(), document_id=pk, request=request._request)
         return Response(DocumentDetailSerializer(document, context={"request": request}).data)
 
     @extend_schema(request=None, responses={200: DocumentSerializer, 400: OpenApiResponse(description="Ditolak")})

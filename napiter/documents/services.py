@@ -16,7 +16,7 @@ import os
 import secrets
 import socket
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -626,6 +626,40 @@ def _log_read(*, user: User, document: Document, action: str, request: HttpReque
             user=user, action=action, obj_type=DOCUMENT_TYPE, obj_id=document.pk, person_id=person_id,
             request=request,
         )  # fmt: skip
+
+
+def document_log_read(*, user: User, document: Document, request: HttpRequest | None = None) -> None:
+    """Record that `document`'s page (its subject by name, its signers, its status) is shown: one row, filed
+    under the person it names if it names one."""
+    from napiter.audit.models import AccessEvent
+    from napiter.audit.services import access_log_listed
+
+    access_log_listed(
+        user=user, obj_type=DOCUMENT_TYPE, ids=[document.pk], person_ids=document.person_ids,
+        action=AccessEvent.Action.VIEW, request=request,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def document_read(*, user: User, document_id: int | str, request: HttpRequest | None = None) -> Document:
+    """One document's page or API detail (not its file: see `document_preview` and `document_download`)."""
+    document = document_get_for_user(user, document_id)
+    document_log_read(user=user, document=document, request=request)
+    return document
+
+
+def documents_listed(
+    *, user: User, documents: Sequence[Document], request: HttpRequest | None = None
+) -> Sequence[Document]:
+    """Record a page of documents (the user's documents, page and API; those awaiting their signature):
+    one row naming them, filed under a person if they all name the same one."""
+    from napiter.audit.services import access_log_listed
+
+    access_log_listed(
+        user=user, obj_type=DOCUMENT_TYPE, ids=[d.pk for d in documents],
+        person_ids=[pk for d in documents for pk in d.person_ids], request=request,
+    )  # fmt: skip
+    return documents
 
 
 @transaction.atomic

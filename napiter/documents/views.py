@@ -35,10 +35,13 @@ from napiter.documents.services import (
     DocumentNotReady,
     SignatureRefused,
     document_download,
+    document_log_read,
     document_next_signer,
     document_preview,
+    document_read,
     document_request,
     document_sign,
+    documents_listed,
     documents_sign_batch,
 )
 from napiter.documents.signing import SigningKeyMissing
@@ -58,6 +61,7 @@ def download_filename(document: Document) -> str:
 def document_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     window = page_window(request, documents_of_user(user))
+    documents_listed(user=user, documents=window.rows, request=request)
     items = []
     for document in window.rows:
         pending = sorted((s for s in document.signatures.all() if s.signed_at is None), key=lambda s: s.order)
@@ -90,6 +94,7 @@ def _sign_batch_page(
     request: HttpRequest, documents: list[Document], *, form: SignBatchForm | None = None, status: int = 200
 ) -> HttpResponse:
     form = form or SignBatchForm(initial={"documents": ",".join(str(d.pk) for d in documents)})
+    documents_listed(user=_user(request), documents=documents, request=request)
     rows = [{"document": d, "kind_label": label_for(d.kind)} for d in documents]
     context = {
         "rows": rows,
@@ -138,11 +143,11 @@ def _detail_context(user: User, document: Document) -> dict[str, Any]:
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    document = document_get_for_user(user, pk)
-    context = _detail_context(user, document)
     if request.headers.get("HX-Request"):
-        # The page polls itself for the status panel while the worker renders.
-        return render(request, "documents/_status.html", context)
+        # The page polls itself for the status panel while the worker renders: status and signers only.
+        return render(request, "documents/_status.html", _detail_context(user, document_get_for_user(user, pk)))
+    document = document_read(user=user, document_id=pk, request=request)  # the page names its subject
+    context = _detail_context(user, document)
     context["subject_label"] = document_subject_label(user, document)
     return render(request, "documents/detail.html", context)
 
@@ -201,6 +206,7 @@ def document_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("documents:detail", pk=document.pk)
     else:
         errors = _form_errors(form)
+    document_log_read(user=user, document=document, request=request)  # the page again, with the refusal
     context = _detail_context(user, document)
     context.update(subject_label=document_subject_label(user, document), errors=errors, sign_form=form)
     return render(request, "documents/detail.html", context, status=400)

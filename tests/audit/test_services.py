@@ -103,3 +103,58 @@ def test_only_auditors_and_administrators_see_access_events(cast, settings):
     assert access_events_visible_to(admin).filter(person_id=3).count() == 1
     for outsider in (cast.banten_pendamping, cast.koordinator, cast.kemenag_perencana, AnonymousUser()):
         assert not access_events_visible_to(outsider).exists()
+
+
+# --- lists and searches: one row per page ----------------------------------------------------------------
+
+
+def test_a_listed_page_is_one_row_naming_the_ids_shown_in_their_order(cast, rf):
+    from napiter.audit.services import access_log_listed
+
+    request = rf.get("/api/v1/people/?q=budi&page=2", REMOTE_ADDR="10.20.30.40")
+    event = access_log_listed(
+        user=cast.banten_pendamping, obj_type="cases.person", ids=[30, 7, 12, 7], person_ids=[30, 7, 12, 7],
+        action=AccessEvent.Action.SEARCH, reason="pencarian nama", request=request,
+    )  # fmt: skip
+    event = AccessEvent.objects.get(pk=event.pk)
+    assert (event.action, event.object_type, event.object_id) == ("search", "cases.person", "30,7,12")
+    assert event.person_id is None  # three people: no single person to file the row under
+    assert (event.reason, event.path) == ("pencarian nama", "/api/v1/people/")  # never the query string
+    assert event.username == "dinsos.banten.pendamping"
+
+
+def test_a_listed_page_of_one_persons_records_is_filed_under_that_person(cast):
+    from napiter.audit.services import access_log_listed
+
+    event = access_log_listed(user=cast.banten_pendamping, obj_type="cases.visit", ids=[4, 5], person_ids=[9, 9])
+    assert (event.action, event.object_id, event.person_id) == ("list", "4,5", 9)
+    empty = access_log_listed(user=cast.banten_pendamping, obj_type="cases.person", ids=[], person_ids=[])
+    assert (empty.object_id, empty.person_id) == ("", None)  # an empty page is a read too: it was asked for
+
+
+def test_a_page_showing_several_kinds_of_record_is_still_one_insert(cast):
+    from napiter.audit.services import Listing, access_log_listings
+
+    user = cast.banten_kabid
+    user.office  # noqa: B018 - the office is copied into the rows; read it before counting
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        events = access_log_listings(
+            user=user,
+            listings=[
+                Listing("privacy.subjectrequest", ids=[3, 4], person_ids=[7, 8]),
+                Listing("cases.person", ids=[7], person_ids=[7], action=AccessEvent.Action.SEARCH, reason="x"),
+            ],
+        )
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+    rows = AccessEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("id")
+    assert [(r.object_type, r.object_id, r.person_id, r.action) for r in rows] == [
+        ("privacy.subjectrequest", "3,4", None, "list"),
+        ("cases.person", "7", 7, "search"),
+    ]
+
+
+def test_listing_is_never_anonymous(db):
+    from napiter.audit.services import access_log_listed
+
+    with pytest.raises(ValueError, match="anonymously"):
+        access_log_listed(user=AnonymousUser(), obj_type="cases.person", ids=[1])

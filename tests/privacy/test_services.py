@@ -22,6 +22,7 @@ from privacy.services import (
     subject_request_close,
     subject_request_create,
     subject_request_read,
+    subject_requests_listed,
 )
 from tests.factories import CaseFactory, PersonFactory
 from tests.privacy.factories import access_request, breach_for_matrix
@@ -140,13 +141,18 @@ def test_dpo_records_requests_for_anyone(cast):
     assert request.office.code == "BNPT-DERAD"
 
 
-def test_person_search_for_a_request_logs_each_hit(cast):
+def test_person_search_for_a_request_is_logged_with_the_page_that_shows_it(cast, rf):
     person = PersonFactory(full_name="Rahmat Hidayat")
 
     found = people_find(user=cast.dpo, q="Rahmat Hidayat")
+    subject_requests_listed(
+        user=cast.dpo, requests=[], found=found, search="Rahmat Hidayat", request=rf.get("/privasi/")
+    )
 
     assert found == [person]
-    assert AccessEvent.objects.filter(person_id=person.pk, action="search", username="bnpt.dpo").count() == 1
+    search = AccessEvent.objects.get(person_id=person.pk, username="bnpt.dpo")
+    assert (search.action, search.object_id, search.reason) == ("search", str(person.pk), "pencarian nama")
+    assert AccessEvent.objects.filter(object_type="privacy.subjectrequest", object_id="", username="bnpt.dpo").exists()
     assert people_find(user=cast.banten_pendamping, q="Rahmat Hidayat") == []
 
 
