@@ -55,9 +55,7 @@ class FileEndpoint:
 FILE_ENDPOINTS = [
     FileEndpoint("document-download", "application/pdf", signed_case_report_for_matrix, "banten_pendamping", _is_pdf),
     FileEndpoint("instrument-export", "application/json", demo_instrument_for_matrix, "koordinator", _is_json_object),
-    FileEndpoint(
-        "subject-request-export", "application/json", subject_request_for_matrix, "banten_kabid", _is_json_object
-    ),
+    FileEndpoint("subject-request-export", "application/json", subject_request_for_matrix, "dpo", _is_json_object),
 ]
 
 
@@ -202,7 +200,7 @@ def test_an_anonymous_pdf_client_is_told_in_plain_text_to_sign_in(person, client
 def test_a_subject_export_not_ready_is_409_with_the_json_error_body(accept, person, cast, client_for):
     pending = access_request(person)
 
-    response = _get(client_for(cast.banten_kabid), reverse("subject-request-export", args=[pending.pk]), accept)
+    response = _get(client_for(cast.dpo), reverse("subject-request-export", args=[pending.pk]), accept)
 
     assert response.status_code == 409
     assert response.json() == {"detail": "Ekspor data belum tersedia."}

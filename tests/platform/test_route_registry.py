@@ -154,7 +154,10 @@ REFUSED_BY_SERVICE = {
     ("addendum-approve", roles.PERENCANA), ("addendum-return", roles.PERENCANA),
 }  # fmt: skip
 # Roles let through document routes for the sinergi kinds, to whom a person's document stays out of scope.
-NEVER_SEES_PEOPLE = {roles.PERENCANA}
+# The DPO reaches people only through subject requests: a person's case report is not theirs to read.
+NEVER_SEES_PEOPLE = {roles.PERENCANA, roles.DPO}
+# The matrix assessment is a draft by the demo asesor: nobody else sees it (their office has no supervisor).
+ONLY_THE_AUTHOR_SEES = {"assessment": roles.ASESOR}
 
 
 # Subjects whose factory builds on another subject of the same person.
@@ -220,6 +223,8 @@ def test_each_role(route: Route, role: str, cast, client_for, subject):
         assert response.status_code == 403, f"{role} on {route.view_name}: {response.status_code}"
     elif allowed and route.subject == "document" and role in NEVER_SEES_PEOPLE:
         assert response.status_code == 404, f"{role} must not see a person's document via {route.view_name}"
+    elif allowed and ONLY_THE_AUTHOR_SEES.get(route.subject or "", role) != role:
+        assert response.status_code == 404, f"{role} must not see another's draft via {route.view_name}"
     elif not allowed:
         assert response.status_code == 404, f"{role} must not reach {route.view_name}"
     else:
