@@ -6,7 +6,7 @@ PORT ?= 8000
 # Rebuild the virtualenv only when the dependency list changes.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: run stop test test-unit test-browser fuzz lint format bench backup restore bench-smoke
+.PHONY: run stop test test-system test-unit test-browser fuzz lint format bench backup restore bench-smoke
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ stop: $(STAMP)
 	$(BIN)/python -m napiter.devservices stop
 
 # Browser tests run in their own pytest process: Playwright's event loop breaks asyncio.run() afterwards.
-test: test-unit test-browser
+test: test-system test-unit test-browser
+
+# One line naming the Debian packages the suite needs and this machine lacks, before anything runs.
+test-system: $(STAMP)
+	@$(BIN)/python -m napiter.devservices check-test
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not fuzz" -n 2 --dist loadfile

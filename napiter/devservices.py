@@ -17,6 +17,7 @@ import argparse
 import ctypes
 import os
 import pwd
+import shutil
 import signal
 import socket
 import subprocess
@@ -66,6 +67,15 @@ PDF_LIBRARIES = (
     ("libfontconfig.so.1", "libpango-1.0-0"),
     ("libpangoft2-1.0.so.0", "libpangoft2-1.0-0"),
     ("libharfbuzz-subset.so.0", "libharfbuzz-subset0"),
+)
+# What the test suite runs beyond the app itself: a real headless browser, the PDF image lister that checks
+# signed documents, a software token for the PKCS#11 signing tests, and gettext for the translation check.
+TEST_PROGRAMS = (
+    ("chromium", "chromium"),
+    ("chromedriver", "chromium-driver"),
+    ("pdfimages", "poppler-utils"),
+    ("softhsm2-util", "softhsm2"),
+    ("msgfmt", "gettext"),
 )
 
 
@@ -405,12 +415,15 @@ def _loadable(soname: str) -> bool:
     return True
 
 
-def missing_system_packages() -> list[str]:
-    """The Debian packages to install before napiter can make PDFs, in a fixed order; empty if none."""
+def missing_system_packages(*, for_tests: bool = False) -> list[str]:
+    """The Debian packages to install before napiter can make PDFs (and, `for_tests`, before the test suite
+    can run), in a fixed order; empty if none."""
     missing: list[str] = []
     for soname, package in PDF_LIBRARIES:
         if package not in missing and not _loadable(soname):
             missing.append(package)
+    if for_tests:
+        missing += [package for program, package in TEST_PROGRAMS if shutil.which(program) is None]
     return missing
 
 
@@ -470,7 +483,8 @@ def _banner(port: int, env: dict[str, str]) -> str:
     return (
         f"\n  napiter berjalan di http://127.0.0.1:{port}\n"
         f"  API: http://127.0.0.1:{port}/api/docs/\n\n"
-        f"  Login demo (kata sandi: {password}):\n{rows}\n\n"
+        f"  Login demo (kata sandi: {password}):\n{rows}\n"
+        "    (penanda tangan berita acara dan perencana K/L lainnya: README, bagian Demo logins)\n\n"
         "  Kode verifikasi dua langkah demo: .venv/bin/python manage.py demo_otp <username>\n\n"
         "  Ctrl-C untuk berhenti.\n"
     )
@@ -573,9 +587,14 @@ def stop(var_dir: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m napiter.devservices")
-    parser.add_argument("command", choices=["run", "serve", "stop"])
+    parser.add_argument("command", choices=["run", "serve", "stop", "check-test"])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
+    if args.command == "check-test":  # make test: name what the suite needs from the system, up front
+        missing = missing_system_packages(for_tests=True)
+        if missing:
+            print(system_packages_line(missing), file=sys.stderr)
+        return 1 if missing else 0
     var_dir = Path(os.environ.get("NAPITER_VAR_DIR", BASE_DIR / "var")).resolve()
     if args.command == "stop":
         return stop(var_dir)

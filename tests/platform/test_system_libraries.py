@@ -88,3 +88,28 @@ def test_ci_installs_those_packages_and_no_font():
     packages = match[1].split()
     assert {package for _soname, package in devservices.PDF_LIBRARIES} <= set(packages)
     assert [p for p in packages if p.startswith(("fonts-", "ttf-"))] == []  # the fonts ship with napiter
+
+
+def test_make_test_names_every_package_the_suite_needs_in_one_line(monkeypatch, capsys):
+    _without(monkeypatch, ".so")
+    monkeypatch.setattr(devservices.shutil, "which", lambda program: None)
+
+    assert devservices.main(["check-test"]) == 1
+
+    line = capsys.readouterr().err.strip()
+    assert line == (
+        "napiter memerlukan pustaka sistem: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+        "libharfbuzz-subset0 chromium chromium-driver poppler-utils softhsm2 gettext"
+    )
+    readme = " ".join((ROOT / "README.md").read_text().split("## Two commands", 1)[1].split("```", 1)[0].split())
+    assert f"`{line}`" in readme
+    # CI installs what `make test` asks for, so the two cannot drift apart.
+    script = (ROOT / ".ci" / "run").read_text()
+    match = re.search(r"^packages=\((.*)\)$", script, re.MULTILINE)
+    assert match is not None
+    assert {package for _program, package in devservices.TEST_PROGRAMS} <= set(match[1].split())
+
+
+def test_make_test_says_nothing_when_the_machine_has_everything(capsys):
+    assert devservices.main(["check-test"]) == 0
+    assert capsys.readouterr().err == ""
