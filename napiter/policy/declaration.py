@@ -87,11 +87,16 @@ _ACTIONS = [
            "Membaca catatan intelijen tentang seseorang."),
     Action("dtsen.import", _r(roles.SUPERVISOR, roles.KOORDINATOR), Scope.TERRITORY, "Memuat ekstrak DT-SEN."),
     Action("incident.record", COORDINATOR, Scope.TERRITORY, "Mencatat peristiwa terorisme (nasional)."),
+    # Any caseworker links a person they may see to a recorded event, as perpetrator or victim.
+    Action("incident.link", CASEWORK, Scope.TERRITORY, "Menautkan orang ke peristiwa sebagai pelaku atau korban."),
     Action("incident.view_links", COORDINATOR, Scope.TERRITORY, "Melihat pelaku dan korban satu peristiwa."),
     Action("case.open", CASEWORK, Scope.TERRITORY, "Membuka kasus bagi orang yang belum punya kasus terbuka."),
     Action("case.work", CASEWORK, Scope.TERRITORY,
            "Mengelola kasus: tahap, kunjungan, catatan, rencana, rujukan, perpindahan, penutupan."),
     Action("case.due", CASEWORK, Scope.TERRITORY, "Daftar kunjungan jatuh tempo."),
+    # A supervisor answers for every case of the office; a caseworker for the cases assigned to them.
+    Action("case.oversee", SUPERVISOR, Scope.TERRITORY,
+           "Mengawasi seluruh kasus kantor (daftar jatuh tempo seluruh kantor), bukan hanya kasus sendiri."),
     # Assistance
     Action("programme.view", PEOPLE, Scope.REFERENCE, "Melihat program bantuan."),
     Action("grant.view", PEOPLE, Scope.TERRITORY, "Melihat bantuan orang di wilayah kantor."),
