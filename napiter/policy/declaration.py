@@ -69,6 +69,7 @@ AUDITORS = _r(roles.AUDITOR, roles.ADMIN)
 # Who a document can concern at all: people's documents for the people roles, sinergi documents for the
 # sinergi roles, the DPO's own notification letters; each document then follows its subject's rule.
 DOCUMENT_READERS = PEOPLE | SINERGI | DPO
+SIGNERS = _r(roles.SUPERVISOR, roles.KOORDINATOR, roles.ASESOR, roles.PEJABAT_KL, roles.DPO)
 
 _ACTIONS = [
     # Open doors
@@ -120,6 +121,15 @@ _ACTIONS = [
            "Melihat dan mengunduh dokumen menurut aturan subjeknya; penanda tangan melihat yang ditandatanganinya."),
     Action("document.request", DOCUMENT_READERS, Scope.SUBJECT, "Meminta dokumen; tiap jenis menyebut siapa."),
     Action("document.sign", DOCUMENT_READERS, Scope.SUBJECT, "Menandatangani dokumen yang menunggu tanda tangannya."),
+    # The roles an officer must hold to be named as a signer at all (the pendamping and the K/L planner are not).
+    Action("signature.give", SIGNERS, Scope.SUBJECT,
+           "Berwenang menandatangani dokumen secara elektronik (pejabat penanda tangan)."),
+    # Who requests each kind, besides its office and record conditions (napiter/documents/kinds.py and each
+    # app's kinds.py): a case report by a supervisor of the office owning the case, a BAST by a caseworker of
+    # the proposing office.
+    Action("case_report.request", SUPERVISOR, Scope.SUBJECT, "Meminta laporan kasus: supervisor kantor pemilik kasus."),
+    Action("bast.request", CASEWORK, Scope.SUBJECT,
+           "Meminta BAST bantuan: petugas kantor pengusul, setelah penyaluran dicatat."),
     # Dashboards and reports
     Action("dashboard.map", PEOPLE | SINERGI, Scope.TERRITORY, "Peta dan tabel provinsi."),
     Action("report.view", PEOPLE, Scope.TERRITORY, "Laporan periodik kantor."),
