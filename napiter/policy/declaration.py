@@ -17,7 +17,7 @@ says which roles hold it and the scope rule that decides *which records* those r
 
 The roles themselves (groups with their Django model permissions, used by the admin and by the object grants)
 are in `napiter.accounts.roles`; views, services, templates and commands ask `napiter.policy`, never a role name
-or a permission string (tests/platform/test_policy.py enforces it).
+or a permission string (tests/platform/test_policy_only.py enforces it).
 """
 
 from __future__ import annotations
