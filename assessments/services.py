@@ -30,7 +30,6 @@ from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
 from napiter.audit.services import access_log, access_log_listed
 
-ADD_ASSESSMENT = "assessments.add_assessment"
 ASSESSMENT_TYPE = "assessments.assessment"
 
 
@@ -121,7 +120,7 @@ class RatingInput:
 
 
 def _require_assessor(user: User) -> None:
-    if not user.has_perm(ADD_ASSESSMENT):
+    if not policy.holds(user, "assessment.write"):
         raise PermissionDenied("Hanya asesor yang dapat melakukan asesmen.")
 
 

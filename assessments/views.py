@@ -25,7 +25,6 @@ from assessments.selectors import (
     reviews_overdue,
 )
 from assessments.services import (
-    ADD_ASSESSMENT,
     RatingInput,
     assessment_amend,
     assessment_log_read,
@@ -37,6 +36,7 @@ from assessments.services import (
     parse_rating,
 )
 from cases.services import person_read
+from napiter import policy
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
 from napiter.paging import page_window
@@ -60,7 +60,7 @@ def person_assessments(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(Q(status=Assessment.Status.DRAFT) & ~Q(assessor=user))
         .select_related("version__instrument", "assessor", "computed_band", "judged_band", "second_opinion_of")
     )
-    can_assess = user.has_perm(ADD_ASSESSMENT)
+    can_assess = policy.holds(user, "assessment.write")
     start_form = (
         AssessmentStartForm(versions=instrument_versions_in_use(), initial={"assessed_on": timezone.localdate()})
         if can_assess
@@ -236,8 +236,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if show_items
             else [],
             "comparisons": comparisons,
-            "can_amend": user.has_perm(ADD_ASSESSMENT) and assessment.status == Assessment.Status.SUBMITTED,
-            "can_second": user.has_perm(ADD_ASSESSMENT)
+            "can_amend": policy.holds(user, "assessment.write") and assessment.status == Assessment.Status.SUBMITTED,
+            "can_second": policy.holds(user, "assessment.write")
             and assessment.status == Assessment.Status.SUBMITTED
             and assessment.second_opinion_of_id is None
             and assessment.assessor_id != user.pk,

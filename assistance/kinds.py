@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 
+from napiter import policy
 from napiter.accounts.models import Office, User
 from napiter.documents.kinds import DocumentKind, register
 from napiter.documents.models import Document
@@ -50,7 +51,7 @@ class GrantHandover(DocumentKind):
     def check_request(self, *, user: User, subject: Any) -> None:
         from assistance.models import Grant
 
-        if not user.has_perm("assistance.change_grant") or user.office_id != subject.office_id:
+        if not policy.holds(user, "bast.request") or user.office_id != subject.office_id:
             raise PermissionDenied(f"BAST diminta oleh petugas kantor pengusul bantuan ({subject.office.name}).")
         if subject.status not in Grant.DELIVERED_STATUSES:
             raise PermissionDenied("BAST dibuat setelah penyaluran bantuan dicatat.")

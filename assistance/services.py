@@ -27,6 +27,7 @@ from assistance.selectors import grant_get_for_user, grants_visible_to, programm
 from cases.dtsen import dtsen_latest_for
 from cases.models import Person
 from cases.selectors import person_get_for_user
+from napiter import policy
 from napiter.accounts.access import person_scope_q
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
@@ -35,14 +36,14 @@ from napiter.documents.formatting import rupiah
 from napiter.errors import StateConflict
 from napiter.uploads import save_file, stored_files
 
-PROPOSE_PERMISSION = "assistance.add_grant"
-WORK_PERMISSION = "assistance.change_grant"
-APPROVE_PERMISSION = "assistance.approve_grant"
-MONITOR_PERMISSION = "assistance.add_monitoringvisit"
+# The policy's actions (napiter/policy/declaration.py): caseworkers propose, verify, deliver and monitor;
+# supervisors also approve, reject and answer monitoring alerts.
+WORK = "grant.work"
+APPROVE = "grant.approve"
 
 
-def _require(user: User, permission: str, message: str) -> None:
-    if not user.has_perm(permission):
+def _require(user: User, action: str, message: str) -> None:
+    if not policy.holds(user, action):
         raise PermissionDenied(message)
 
 
@@ -84,7 +85,7 @@ def grant_propose(
     member_ids: Sequence[int] = (),
 ) -> Grant:
     """A pendamping proposes aid for a person they may see (for KUBE: the group's chair and members)."""
-    _require(user, PROPOSE_PERMISSION, "Peran Anda tidak dapat mengusulkan bantuan.")
+    _require(user, WORK, "Peran Anda tidak dapat mengusulkan bantuan.")
     if user.office is None:
         raise PermissionDenied("Akun Anda tidak terdaftar pada kantor mana pun.")
     programme = programme_get_for_user(user, programme_id)
@@ -269,7 +270,7 @@ def _assessment_check(person: Person) -> Check:
 def grant_verify(*, user: User, grant_id: int | str) -> Grant:
     """Run the automatic checks and record their results; the grant moves to `verifikasi` either way, and
     approval is refused while any check fails."""
-    _require(user, WORK_PERMISSION, "Peran Anda tidak dapat memverifikasi bantuan.")
+    _require(user, WORK, "Peran Anda tidak dapat memverifikasi bantuan.")
     grant = grant_get_for_user(user, grant_id, for_update=True)
     _same_office(user, grant, "diverifikasi")
     _refuse_unless(grant, [Grant.Status.PROPOSED], "diverifikasi")
@@ -287,7 +288,7 @@ def grant_verify(*, user: User, grant_id: int | str) -> Grant:
 @transaction.atomic
 def grant_approve(*, user: User, grant_id: int | str, decree_number: str, decree_date: dt.date) -> Grant:
     """A supervisor of the proposing office approves a verified grant, within the programme's budget."""
-    _require(user, APPROVE_PERMISSION, "Bantuan ditetapkan oleh supervisor.")
+    _require(user, APPROVE, "Bantuan ditetapkan oleh supervisor.")
     grant = grant_get_for_user(user, grant_id, for_update=True)
     _same_office(user, grant, "ditetapkan")
     _refuse_unless(grant, [Grant.Status.VERIFIED], "ditetapkan")
@@ -333,7 +334,7 @@ def _reason(reason: str) -> str:
 
 @transaction.atomic
 def grant_reject(*, user: User, grant_id: int | str, reason: str) -> Grant:
-    _require(user, APPROVE_PERMISSION, "Usulan bantuan ditolak oleh supervisor.")
+    _require(user, APPROVE, "Usulan bantuan ditolak oleh supervisor.")
     grant = grant_get_for_user(user, grant_id, for_update=True)
     _same_office(user, grant, "ditolak")
     _refuse_unless(grant, [Grant.Status.PROPOSED, Grant.Status.VERIFIED], "ditolak")
@@ -344,11 +345,11 @@ def grant_reject(*, user: User, grant_id: int | str, reason: str) -> Grant:
 @transaction.atomic
 def grant_cancel(*, user: User, grant_id: int | str, reason: str) -> Grant:
     """The proposing office withdraws a grant not yet delivered (a pendamping only before approval)."""
-    _require(user, WORK_PERMISSION, "Peran Anda tidak dapat membatalkan bantuan.")
+    _require(user, WORK, "Peran Anda tidak dapat membatalkan bantuan.")
     grant = grant_get_for_user(user, grant_id, for_update=True)
     _same_office(user, grant, "dibatalkan")
     _refuse_unless(grant, [Grant.Status.PROPOSED, Grant.Status.VERIFIED, Grant.Status.APPROVED], "dibatalkan")
-    if grant.status == Grant.Status.APPROVED and not user.has_perm(APPROVE_PERMISSION):
+    if grant.status == Grant.Status.APPROVED and not policy.holds(user, APPROVE):
         raise PermissionDenied("Bantuan yang sudah ditetapkan hanya dapat dibatalkan oleh supervisor.")
     grant.reason = _reason(reason)
     return _move(grant=grant, to=Grant.Status.CANCELLED, user=user, note=grant.reason, fields=["reason"])
@@ -382,7 +383,7 @@ def grant_deliver(
 
     `photo` (the hand-over) and `recipient_signature` (a scan or a drawn image, shown on the BAST) come
     checked and re-encoded by napiter.uploads; they are stored with the delivery or not at all."""
-    _require(user, WORK_PERMISSION, "Peran Anda tidak dapat mencatat penyaluran bantuan.")
+    _require(user, WORK, "Peran Anda tidak dapat mencatat penyaluran bantuan.")
     grant = grant_get_for_user(user, grant_id, for_update=True)
     _same_office(user, grant, "disalurkan")
     _refuse_unless(grant, [Grant.Status.APPROVED], "disalurkan")
@@ -444,7 +445,7 @@ class VisitInput:
 def monitoring_visit_record(*, user: User, grant_id: int | str, data: VisitInput) -> MonitoringVisit:
     """Record the 3, 6 or 12-month visit; the first one moves the grant to `dipantau`. Misuse or a closed
     business raises an alert for the office's supervisors."""
-    _require(user, MONITOR_PERMISSION, "Peran Anda tidak dapat mencatat pemantauan bantuan.")
+    _require(user, WORK, "Peran Anda tidak dapat mencatat pemantauan bantuan.")
     grant = grant_get_for_user(user, grant_id, for_update=True)
     _same_office(user, grant, "dipantau")
     _refuse_unless(grant, [Grant.Status.DELIVERED, Grant.Status.MONITORING], "dipantau")
@@ -479,7 +480,7 @@ def monitoring_visit_record(*, user: User, grant_id: int | str, data: VisitInput
 
 @transaction.atomic
 def monitoring_alert_acknowledge(*, user: User, visit_id: int | str) -> MonitoringVisit:
-    _require(user, APPROVE_PERMISSION, "Peringatan pemantauan ditindaklanjuti oleh supervisor.")
+    _require(user, APPROVE, "Peringatan pemantauan ditindaklanjuti oleh supervisor.")
     visits = MonitoringVisit.objects.filter(person_scope_q(user, prefix="grant__person__"))
     try:
         visit = visits.select_for_update(of=("self",)).get(pk=int(visit_id))
@@ -496,7 +497,7 @@ def monitoring_alert_acknowledge(*, user: User, visit_id: int | str) -> Monitori
 @transaction.atomic
 def grant_complete(*, user: User, grant_id: int | str) -> Grant:
     """Close a monitored grant once its 12-month visit is recorded."""
-    _require(user, WORK_PERMISSION, "Peran Anda tidak dapat menyelesaikan bantuan.")
+    _require(user, WORK, "Peran Anda tidak dapat menyelesaikan bantuan.")
     grant = grant_get_for_user(user, grant_id, for_update=True)
     _same_office(user, grant, "diselesaikan")
     _refuse_unless(grant, [Grant.Status.MONITORING], "diselesaikan")

@@ -45,6 +45,7 @@ from assistance.services import (
 )
 from cases.selectors import person_get_for_user
 from cases.services import person_log_read, person_read
+from napiter import policy
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
 from napiter.forms import add_service_errors
@@ -108,7 +109,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     grants = grants_filter(grants_visible_to(user), filters).order_by("-id")
     page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
-    alerts = list(monitoring_alerts_for(user)) if user.has_perm("assistance.approve_grant") else []
+    alerts = list(monitoring_alerts_for(user)) if policy.holds(user, "grant.approve") else []
     grants_listed(user=user, grants=list(page.object_list), alerts=alerts, request=request)
     return render(
         request,
@@ -182,8 +183,8 @@ def _grant_context(user: User, grant: Grant, **forms_: forms.Form) -> dict[str, 
         "members": grant.members.select_related("person"),
         "visits": grant.monitoring_visits.select_related("recorded_by"),
         "items_total": sum(i.total for i in grant.items.all()),
-        "may_work": user.has_perm("assistance.change_grant") and user.office_id == grant.office_id,
-        "may_approve": user.has_perm("assistance.approve_grant") and user.office_id == grant.office_id,
+        "may_work": policy.holds(user, "grant.work") and user.office_id == grant.office_id,
+        "may_approve": policy.holds(user, "grant.approve") and user.office_id == grant.office_id,
         "decree_form": forms_.get("decree_form") or DecreeForm(),
         "reject_form": forms_.get("reject_form") or ReasonForm(prefix="reject"),
         "cancel_form": forms_.get("cancel_form") or ReasonForm(prefix="cancel"),
@@ -328,7 +329,7 @@ def grant_alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 def monitoring_due(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     due = monitoring_due_for(user)
-    alerts = list(monitoring_alerts_for(user)) if user.has_perm("assistance.approve_grant") else []
+    alerts = list(monitoring_alerts_for(user)) if policy.holds(user, "grant.approve") else []
     grants_listed(user=user, grants=[d.grant for d in due], alerts=alerts, request=request)
     return render(request, "assistance/monitoring_due.html", {"due": due, "alerts": alerts})
 

@@ -39,6 +39,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import DtsenRecord, DtsenSnapshot, Person
+from napiter import policy
 from napiter.accounts.models import User
 
 HEADER = ("nik", "desil", "flag_terorisme", "flag_judi_daring")
@@ -46,7 +47,6 @@ _FLAG_VALUES = {"1": "t", "ya": "t", "0": "f", "tidak": "f"}  # as written in th
 _DECILES = frozenset(str(d) for d in range(1, 11))
 # A file with thousands of bad rows is almost always the wrong file: the first ones say enough to fix it.
 MAX_REPORTED_ERRORS = 200
-IMPORT_PERMISSION = "cases.add_dtsensnapshot"
 # Through the upload page (a web request has a time limit); larger extracts go through `import_dtsen`.
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # about a million rows
 
@@ -181,7 +181,7 @@ def dtsen_import(*, user: User | None, file: IO[bytes], source_name: str, snapsh
     `user` is None only for the operator's management command. The rows go through PostgreSQL COPY into a
     temporary table (which also finds repeated NIKs) and from there into cases_dtsenrecord in one statement.
     """
-    if user is not None and not user.has_perm(IMPORT_PERMISSION):
+    if user is not None and not policy.holds(user, "dtsen.import"):
         raise PermissionDenied("Peran Anda tidak dapat mengimpor data DT-SEN.")
     if snapshot_date > timezone.localdate():
         raise ValidationError({"snapshot_date": "Tanggal data DT-SEN tidak boleh di masa depan."})

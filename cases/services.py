@@ -278,7 +278,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def case_can_write(user: User, case: Case) -> bool:
     """Only the owning office's caseworkers and supervisors change a case; others may at most read it."""
-    return user.office_id == case.office_id and user.has_perm("cases.change_case")
+    return user.office_id == case.office_id and policy.holds(user, "case.work")
 
 
 def _case_for_write(user: User, pk: int | str) -> Case:
@@ -403,7 +403,7 @@ def visit_record(
 def person_can_write(user: User, person: Person) -> bool:
     """The office that owns the person's open case changes the person's record; without an open case, the
     office that registered them. After a transfer the old office no longer owns the case, so it may not."""
-    if not user.has_perm("cases.change_person") or user.office_id is None:
+    if not policy.holds(user, "person.edit") or user.office_id is None:
         return False
     open_offices = set(person.cases.exclude(stage=Case.Stage.CLOSED).values_list("office_id", flat=True))
     return user.office_id in open_offices if open_offices else user.office_id == person.registered_by_office_id
@@ -515,7 +515,7 @@ def person_register(*, user: User, data: PersonInput) -> tuple[Person, list[str]
     Returns the person and the warnings the caller should show (e.g. a region code that predates a split).
     Every rule is checked here as well as in the form, so the API and imports obey the same rules.
     """
-    if user.office is None or not user.has_perm("cases.add_person"):
+    if user.office is None or not policy.holds(user, "person.register"):
         raise PermissionDenied("Peran Anda tidak dapat mendaftarkan orang.")
     errors: dict[str, list[str]] = {}
     warnings: list[str] = []
@@ -574,7 +574,7 @@ def note_add(*, user: User, case_pk: int | str, body: str, is_intelligence: bool
 def case_assign(*, user: User, pk: int | str, caseworker: User) -> Case:
     """Give the case to a caseworker of the owning office."""
     case = _case_for_write(user, pk)
-    if caseworker.office_id != case.office_id or not caseworker.has_perm("cases.add_visit"):
+    if caseworker.office_id != case.office_id or not policy.holds(caseworker, "case.work"):
         raise ValidationError({"caseworker": "Pilih pendamping dari kantor pemilik kasus."})
     case.caseworker = caseworker
     case.save(update_fields=["caseworker"])

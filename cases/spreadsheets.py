@@ -39,6 +39,7 @@ from cases.masking import mask_number
 from cases.models import Case, Person
 from cases.selectors import people_visible_to
 from cases.services import PERSON_TYPE, DuplicatePerson, person_register
+from napiter import policy
 from napiter.accounts.access import works_with_people
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent
@@ -361,7 +362,7 @@ def people_import(*, user: User, file: IO[bytes], size: int) -> PeopleImportResu
     A file that cannot be an import at all (not .xlsx, over 5 MB or 5,000 rows, wrong headers) raises a
     ValidationError on `file` before anything is registered.
     """
-    if user.office is None or not user.has_perm("cases.add_person"):
+    if user.office is None or not policy.holds(user, "person.register"):
         raise PermissionDenied("Peran Anda tidak dapat mendaftarkan orang.")
     return _register_all(user, _read_rows(file, size))
 

@@ -186,7 +186,7 @@ def person_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
     user = _people_user(request)
-    if not user.has_perm("cases.add_person"):
+    if not policy.holds(user, "person.register"):
         raise Http404("Data tidak ditemukan.")
     form = PersonRegistrationForm(request.POST or None)
     existing = None

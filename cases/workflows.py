@@ -32,7 +32,6 @@ from cases.models import (
 from cases.selectors import case_get_for_user, cases_visible_to, people_visible_to
 from cases.services import _case_for_write, case_can_write, person_grant_office
 from napiter import policy
-from napiter.accounts import roles
 from napiter.accounts.access import VIEW_PERSON
 from napiter.accounts.models import Agency, Office, User
 from napiter.audit.models import AccessEvent
@@ -115,7 +114,7 @@ def referral_may_respond(user: User, referral: Referral) -> bool:
     """An office referral is answered by the receiving office; an answer from an LKS, agency or school
     outside the system is recorded by the office that owns the case."""
     if referral.kind == Referral.Kind.OFFICE:
-        return user.office_id == referral.to_office_id and user.has_perm("cases.change_case")
+        return user.office_id == referral.to_office_id and policy.holds(user, "case.work")
     return case_can_write(user, referral.case)
 
 
@@ -294,7 +293,7 @@ def _case_for_decision(user: User, pk: int | str) -> Case:
 
 
 def transfer_may_decide(user: User, transfer: Transfer) -> bool:
-    return user.office_id == transfer.to_office_id and user.has_perm("cases.change_case")
+    return user.office_id == transfer.to_office_id and policy.holds(user, "case.work")
 
 
 @transaction.atomic
@@ -465,7 +464,7 @@ class Inbox:
 
 def workflow_inbox(user: User) -> Inbox:
     """Referrals and transfers waiting for the user's office to answer, among records the user may see."""
-    if user.office_id is None or not user.has_perm("cases.change_case"):
+    if user.office_id is None or not policy.holds(user, "case.work"):
         return Inbox([], [])
     visible = cases_visible_to(user)
     referrals = (
@@ -512,7 +511,7 @@ class DueItem:
 
 def due_list_whole_office(user: User) -> bool:
     """A supervisor oversees every case of the office; a caseworker sees the cases assigned to them."""
-    return roles.SUPERVISOR in user.role_names()
+    return policy.holds(user, "case.oversee")
 
 
 def due_cases_for(user: User) -> QuerySet[Case]:
@@ -634,7 +633,7 @@ def incident_link(*, user: User, person: Person, incident: Incident, side: str) 
     The side must agree with the person's category: a victim is linked only as victim, and only a victim
     is, so a mistaken side can never place a victim among perpetrators (or the reverse).
     """
-    if not user.has_perm("cases.add_incidentinvolvement"):
+    if not policy.holds(user, "incident.link"):
         raise PermissionDenied("Peran Anda tidak dapat menautkan orang ke peristiwa.")
     if not people_visible_to(user).filter(pk=person.pk).exists():
         raise Http404("Data tidak ditemukan.")

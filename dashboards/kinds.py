@@ -42,7 +42,7 @@ class PeriodicReportKind(DocumentKind):
     def check_request(self, *, user: User, subject: Any) -> None:
         from dashboards.selectors import is_office_supervisor
 
-        if not is_office_supervisor(user, subject.office) or not user.has_perm("documents.add_document"):
+        if not is_office_supervisor(user, subject.office):
             raise PermissionDenied(f"Laporan periodik diminta oleh supervisor {subject.office.name}.")
         if subject.document_id is not None:
             raise PermissionDenied("Laporan periodik ini sudah diajukan untuk ditandatangani.")

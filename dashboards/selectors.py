@@ -33,7 +33,6 @@ from dashboards.cache import tile
 from dashboards.models import PeriodicReport
 from dashboards.periods import Period
 from napiter import policy
-from napiter.accounts import roles
 from napiter.accounts.access import person_jurisdiction, works_with_people
 from napiter.accounts.models import Office, User
 from napiter.regions.models import Region
@@ -58,15 +57,15 @@ def sees_people(user: User) -> bool:
 
 
 def sees_grants(user: User) -> bool:
-    return works_with_people(user) and user.has_perm("assistance.view_grant")
+    return works_with_people(user) and policy.holds(user, "grant.view")
 
 
 def sees_assessments(user: User) -> bool:
-    return works_with_people(user) and user.has_perm("assessments.view_assessment")
+    return works_with_people(user) and policy.holds(user, "assessment.view")
 
 
 def sees_sinergi(user: User) -> bool:
-    return user.has_perm("sinergi.view_actionplan")
+    return policy.holds(user, "plan.view")
 
 
 def answers_for_due_list(user: User) -> bool:
@@ -395,7 +394,7 @@ def province_rows(user: User, *, period: Period, today: dt.date) -> list[Provinc
 
 
 def is_office_supervisor(user: User, office: Office) -> bool:
-    return user.office_id == office.pk and roles.SUPERVISOR in user.role_names()
+    return user.office_id == office.pk and policy.holds(user, "report.create")
 
 
 def reports_visible_to(user: User) -> QuerySet[PeriodicReport]:

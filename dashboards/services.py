@@ -24,7 +24,7 @@ from dashboards.selectors import (
     report_get_for_user,
     sees_assessments,
 )
-from napiter.accounts import roles
+from napiter import policy
 from napiter.accounts.access import NATIONAL_PERSON_AGENCIES
 from napiter.accounts.models import Agency, Office, User
 from napiter.documents.models import Document
@@ -41,7 +41,9 @@ T = TypeVar("T")
 def report_offices(kind: str) -> QuerySet[Office]:
     """Who reports on schedule: each regional Dinas Sosial monthly and quarterly, each national BNPT and
     Kemensos office yearly; only offices with an active supervisor, who signs."""
-    has_supervisor = Exists(User.objects.filter(office=OuterRef("pk"), is_active=True, groups__name=roles.SUPERVISOR))
+    # The roles that compose and sign the office's report (report.create: the supervisor).
+    signers = policy.roles_holding("report.create")
+    has_supervisor = Exists(User.objects.filter(office=OuterRef("pk"), is_active=True, groups__name__in=signers))
     offices = Office.objects.filter(has_supervisor).order_by("pk")
     if kind == YEARLY:
         return offices.filter(jurisdiction=Office.Jurisdiction.NATIONAL, agency__kind__in=NATIONAL_PERSON_AGENCIES)
@@ -67,7 +69,7 @@ def periodic_reports_generate(*, today: dt.date) -> int:
 
 def _supervisor_office(user: User) -> Office:
     office = user.office
-    if office is None or roles.SUPERVISOR not in user.role_names():
+    if office is None or not policy.holds(user, "report.create"):
         raise PermissionDenied("Laporan periodik disusun oleh supervisor kantor.")
     return office
 

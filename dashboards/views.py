@@ -36,7 +36,7 @@ from dashboards.services import (
     periodic_report_request_signing,
     periodic_report_update,
 )
-from napiter.accounts import roles
+from napiter import policy
 from napiter.accounts.access import person_jurisdiction
 from napiter.accounts.models import User
 from napiter.forms import add_service_errors
@@ -166,7 +166,7 @@ def provinces_export(request: HttpRequest) -> HttpResponse:
 def report_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     reports = reports_visible_to(user).order_by("-period_start", "office__name", "kind", "-id")[:200]
-    may_create = user.office is not None and roles.SUPERVISOR in user.role_names()
+    may_create = user.office is not None and policy.holds(user, "report.create")
     return render(
         request,
         "dashboards/report_list.html",

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet, Sum
 
+from napiter import policy
 from napiter.accounts.models import Office, User
 from napiter.documents.kinds import DocumentKind, register
 from napiter.documents.models import Document
@@ -42,7 +43,7 @@ class AgreementRecord(DocumentKind):
         return office
 
     def check_request(self, *, user: User, subject: Any) -> None:
-        if not user.has_perm("sinergi.add_agreement") or not user.has_perm("documents.view_document"):
+        if not policy.holds(user, "agreement.create"):
             raise PermissionDenied("Berita acara kesepakatan disusun oleh koordinator BNPT.")
         if subject.document_id:
             raise PermissionDenied(
@@ -109,7 +110,7 @@ class AddendumRecord(DocumentKind):
     def check_request(self, *, user: User, subject: Any) -> None:
         from sinergi.models import Addendum
 
-        if not user.has_perm("sinergi.approve_actionplan") or not user.has_perm("documents.view_document"):
+        if not policy.holds(user, "plan.review"):
             raise PermissionDenied("Berita acara adendum diterbitkan saat koordinator BNPT menyetujui adendum.")
         if subject.document_id or subject.status != Addendum.Status.APPROVED:
             raise PermissionDenied(

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from napiter import policy
 from napiter.accounts.models import Agency, User
 from sinergi.models import ActionPlan, ActionPlanEvent, Addendum, AddendumItem, Agreement, Ministry, RealisationReport
 
@@ -19,7 +20,7 @@ SINERGI_MINISTRY_AGENCIES = frozenset({Agency.Kind.MINISTRY, Agency.Kind.KEMENSO
 
 def sinergi_sees_all(user: User | AnonymousUser) -> bool:
     """BNPT coordinators, who review every K/L's plans."""
-    return user.is_authenticated and user.has_perm("sinergi.view_actionplan") and _agency_kind(user) == Agency.Kind.BNPT
+    return user.is_authenticated and policy.holds(user, "plan.view") and _agency_kind(user) == Agency.Kind.BNPT
 
 
 def _agency_kind(user: User | AnonymousUser) -> str | None:
@@ -39,7 +40,7 @@ def ministries_visible_to(user: User | AnonymousUser) -> QuerySet[Ministry]:
     if sinergi_sees_all(user):
         return Ministry.objects.all()
     ministry = user_ministry(user)
-    if ministry is None or not user.has_perm("sinergi.view_actionplan"):
+    if ministry is None or not policy.holds(user, "plan.view"):
         return Ministry.objects.none()
     return Ministry.objects.filter(pk=ministry.pk)
 

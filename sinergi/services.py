@@ -25,6 +25,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from napiter import policy
 from napiter.accounts.models import User
 from napiter.errors import StateConflict
 from sinergi.models import (
@@ -70,14 +71,14 @@ def _record(plan: ActionPlan, *, action: str, from_status: str, actor: User, sna
 
 def _planner_ministry(user: User) -> Ministry:
     ministry = user_ministry(user)
-    if ministry is None or not user.has_perm("sinergi.add_actionplan"):
+    if ministry is None or not policy.holds(user, "plan.write"):
         raise PermissionDenied("Hanya perencana K/L yang dapat menyusun dan mengajukan rencana aksi.")
     return ministry
 
 
 def _check_planner_owns(user: User, plan: ActionPlan) -> None:
     ministry = user_ministry(user)
-    if ministry is None or ministry.pk != plan.ministry_id or not user.has_perm("sinergi.change_actionplan"):
+    if ministry is None or ministry.pk != plan.ministry_id or not policy.holds(user, "plan.write"):
         raise PermissionDenied(
             f"Rencana aksi {plan.ministry.short_name} hanya dapat diubah oleh perencana {plan.ministry.short_name}."
         )
@@ -136,7 +137,7 @@ def plan_submit(*, user: User, plan_id: int | str) -> ActionPlan:
 
 
 def _check_reviewer(user: User) -> None:
-    if not user.has_perm("sinergi.approve_actionplan"):
+    if not policy.holds(user, "plan.review"):
         raise PermissionDenied("Hanya koordinator BNPT yang dapat menyetujui atau mengembalikan rencana aksi.")
 
 
@@ -232,7 +233,7 @@ def agreement_create(*, user: User, ministry_id: int, year: int) -> Agreement:
     from napiter.documents.services import document_request
 
     _check_reviewer(user)
-    if not user.has_perm("sinergi.add_agreement"):
+    if not policy.holds(user, "agreement.create"):
         raise PermissionDenied("Hanya koordinator BNPT yang dapat menyusun berita acara kesepakatan.")
     ministry = Ministry.objects.filter(pk=ministry_id).first()
     if ministry is None:
@@ -290,7 +291,7 @@ def realisation_overdue(*, plan: ActionPlan, today: dt.date | None = None) -> li
 def realisation_report(*, user: User, plan_id: int | str, quarter: int, data: dict[str, Any]) -> RealisationReport:
     plan = plan_get_for_user(user, plan_id, for_update=True)
     ministry = user_ministry(user)
-    if ministry is None or ministry.pk != plan.ministry_id or not user.has_perm("sinergi.add_realisationreport"):
+    if ministry is None or ministry.pk != plan.ministry_id or not policy.holds(user, "plan.write"):
         raise PermissionDenied(f"Realisasi dilaporkan oleh perencana {plan.ministry.short_name}.")
     if plan.status != ActionPlan.Status.AGREED:
         raise ValidationError("Realisasi hanya dilaporkan untuk rencana aksi yang sudah disepakati.")
@@ -436,7 +437,7 @@ def addendum_propose(*, user: User, changes: Sequence[PlanChange]) -> Addendum:
     same plan queue and the second sees the first.
     """
     ministry = user_ministry(user)
-    if ministry is None or not user.has_perm("sinergi.change_actionplan"):
+    if ministry is None or not policy.holds(user, "plan.write"):
         raise PermissionDenied("Adendum diajukan oleh perencana K/L pemilik rencana aksi.")
     if not changes:
         raise ValidationError("Pilih paling sedikit satu rencana aksi yang diubah.")

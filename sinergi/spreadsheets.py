@@ -15,6 +15,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from napiter import policy
 from napiter.accounts.models import User
 from napiter.spreadsheets import ImportReport, RowRejection
 from sinergi.forms import ActionPlanForm
@@ -113,7 +114,7 @@ def _rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
 @transaction.atomic
 def plans_import(*, user: User, file: IO[bytes], size: int) -> list[ActionPlan]:
     ministry = user_ministry(user)
-    if ministry is None or not user.has_perm("sinergi.add_actionplan"):
+    if ministry is None or not policy.holds(user, "plan.write"):
         raise PermissionDenied("Hanya perencana K/L yang dapat mengimpor rencana aksi.")
     if size > MAX_BYTES:
         raise ValidationError("Berkas lebih dari 5 MB; bagi menjadi beberapa berkas.")

@@ -150,8 +150,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "budget_total": plan_budget_total(filterset.qs),
             "realisation": realisation_totals(filterset.qs),
             "query": query.urlencode(),
-            "may_review": user.has_perm("sinergi.approve_actionplan"),
-            "may_create": user_ministry(user) is not None and user.has_perm("sinergi.add_actionplan"),
+            "may_review": policy.holds(user, "plan.review"),
+            "may_create": user_ministry(user) is not None and policy.holds(user, "plan.write"),
         },
     )
 
@@ -218,7 +218,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "realisations": plan.realisations.order_by("quarter"),
             "overdue": realisation_overdue(plan=plan),
             "is_owner": ministry is not None and ministry.pk == plan.ministry_id,
-            "may_review": user.has_perm("sinergi.approve_actionplan"),
+            "may_review": policy.holds(user, "plan.review"),
             "return_form": ReturnForm(),
             "realisation_form": RealisationForm(),
         },
@@ -326,7 +326,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "addenda": agreement.addenda.select_related("document").annotate(plan_count=Count("items")),
             "may_propose": ministry is not None
             and ministry.pk == agreement.ministry_id
-            and user.has_perm("sinergi.change_actionplan"),
+            and policy.holds(user, "plan.write"),
         },
     )
 
@@ -391,7 +391,7 @@ def addendum_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "addendum": addendum,
             "agreement": addendum.agreement,
             "items": addendum.items.select_related("plan__province", "plan__regency").order_by("plan_id"),
-            "may_review": user.has_perm("sinergi.approve_actionplan") and addendum.status == addendum.Status.PROPOSED,
+            "may_review": policy.holds(user, "plan.review") and addendum.status == addendum.Status.PROPOSED,
             "return_form": ReturnForm(),
         },
     )

@@ -7,6 +7,7 @@ lands; `role_sync()` makes the groups match this table exactly (run by `seed_dem
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -220,3 +221,13 @@ ROLES: dict[str, Role] = {
         ),
     ]
 }
+
+
+class _HasRoles(Protocol):
+    def role_names(self) -> list[str]: ...
+
+
+def roles_of(user: _HasRoles) -> list[Role]:
+    """The definitions of the roles `user` holds (label, description, whether a TOTP check is needed): what a
+    user's own page lists and what the two-step rule reads. Not an access check: actions ask napiter.policy."""
+    return [ROLES[name] for name in user.role_names() if name in ROLES]

@@ -25,7 +25,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from napiter.accounts.models import User
-from napiter.accounts.roles import ROLES
+from napiter.accounts.roles import ROLES, roles_of
 
 OTP_INVALID = (
     "Kode verifikasi salah atau sudah kedaluwarsa. Periksa jam di ponsel Anda, lalu masukkan kode yang sedang tampil."
@@ -126,7 +126,7 @@ def needs_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     # From the roles the request reads anyway (User.role_names, once per user object): no query of its own.
-    return any(name in TWO_FACTOR_ROLES for name in user.role_names())
+    return any(role.needs_2fa for role in roles_of(user))
 
 
 def is_verified(user: AbstractBaseUser | AnonymousUser) -> bool:

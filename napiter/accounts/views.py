@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from napiter.accounts.forms import LoginForm
 from napiter.accounts.models import User
-from napiter.accounts.roles import ROLES
+from napiter.accounts.roles import roles_of
 
 
 class LoginView(auth_views.LoginView):
@@ -17,5 +17,4 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    roles = [ROLES[name] for name in user.role_names() if name in ROLES]
-    return render(request, "accounts/home.html", {"office": user.office, "roles": roles})
+    return render(request, "accounts/home.html", {"office": user.office, "roles": roles_of(user)})

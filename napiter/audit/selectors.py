@@ -7,22 +7,21 @@ from typing import Generic, TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 
+from napiter import policy
 from napiter.accounts.models import User
 from napiter.audit.models import AccessEvent, ChangeEvent
 
-VIEW_ACCESS_EVENTS = "audit.view_accessevent"
-VIEW_CHANGE_EVENTS = "audit.view_changeevent"
 PAGE_SIZE = 50
 
 M = TypeVar("M", bound=Model)
 
 
 def can_read_access_log(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm(VIEW_ACCESS_EVENTS)
+    return user.is_authenticated and user.is_active and policy.holds(user, "audit.view")
 
 
 def can_read_change_log(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm(VIEW_CHANGE_EVENTS)
+    return user.is_authenticated and user.is_active and policy.holds(user, "audit.view")
 
 
 def access_events_visible_to(user: User | AnonymousUser) -> QuerySet[AccessEvent]:

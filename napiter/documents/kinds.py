@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 
-from napiter.accounts import roles
+from napiter import policy
 from napiter.accounts.models import Office, User
 from napiter.documents.models import Document
 
@@ -137,11 +137,7 @@ class CaseReport(DocumentKind):
         return office
 
     def check_request(self, *, user: User, subject: Any) -> None:
-        if (
-            roles.SUPERVISOR not in user.role_names()
-            or not user.has_perm("documents.add_document")
-            or user.office_id != subject.office_id
-        ):
+        if not policy.holds(user, "case_report.request") or user.office_id != subject.office_id:
             raise PermissionDenied(
                 f"Laporan kasus diminta oleh supervisor kantor pemilik kasus ({subject.office.name})."
             )

@@ -203,11 +203,12 @@ def ensure_demo_pki(*, directory: Path, signers: Iterable[DemoSigner], passphras
 
 def demo_signers() -> list[DemoSigner]:
     """The demo cast members whose role may sign documents."""
+    from napiter import policy
     from napiter.accounts.demo import DEMO_CAST
-    from napiter.accounts.roles import ROLES
 
+    signing_roles = policy.roles_holding("signature.give")
     return [
         DemoSigner(m.username, f"{m.first_name} {m.last_name}", m.position, m.office_name)
         for m in DEMO_CAST
-        if "documents.sign_document" in ROLES[m.role].permissions
+        if m.role in signing_roles
     ]

@@ -31,6 +31,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from napiter import policy
 from napiter.accounts.models import Office, User
 from napiter.documents.formatting import datetime_long, roman_month
 from napiter.documents.kinds import kind_for
@@ -121,7 +122,7 @@ def document_request(
     spec.check_request(user=user, subject=subject)
     cleaned = spec.clean_inputs(inputs or {})
     signers = spec.signers(subject=subject, requester=user)
-    unable = [s.get_full_name() or s.username for s in signers if not s.has_perm("documents.sign_document")]
+    unable = [s.get_full_name() or s.username for s in signers if not policy.holds(s, "signature.give")]
     if unable:
         raise PermissionDenied(f"Penanda tangan yang ditentukan tidak berwenang menandatangani: {', '.join(unable)}.")
     office = spec.issuing_office(subject)
@@ -379,7 +380,7 @@ def _signature_due_from(user: User, document: Document) -> DocumentSignature:
         if document.signatures.filter(signer=user).exists():
             raise SignatureRefused("Anda sudah menandatangani dokumen ini.")
         raise SignatureRefused("Anda bukan penanda tangan dokumen ini.")
-    if not user.has_perm("documents.sign_document"):
+    if not policy.holds(user, "signature.give"):
         raise SignatureRefused("Peran Anda tidak berwenang menandatangani dokumen.")
     return pending
 

@@ -17,7 +17,7 @@ says which roles hold it and the scope rule that decides *which records* those r
 
 The roles themselves (groups with their Django model permissions, used by the admin and by the object grants)
 are in `napiter.accounts.roles`; views, services, templates and commands ask `napiter.policy`, never a role name
-or a permission string (tests/platform/test_policy.py enforces it).
+or a permission string (tests/platform/test_policy_only.py enforces it).
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ AUDITORS = _r(roles.AUDITOR, roles.ADMIN)
 # Who a document can concern at all: people's documents for the people roles, sinergi documents for the
 # sinergi roles, the DPO's own notification letters; each document then follows its subject's rule.
 DOCUMENT_READERS = PEOPLE | SINERGI | DPO
+SIGNERS = _r(roles.SUPERVISOR, roles.KOORDINATOR, roles.ASESOR, roles.PEJABAT_KL, roles.DPO)
 
 _ACTIONS = [
     # Open doors
@@ -87,11 +88,16 @@ _ACTIONS = [
            "Membaca catatan intelijen tentang seseorang."),
     Action("dtsen.import", _r(roles.SUPERVISOR, roles.KOORDINATOR), Scope.TERRITORY, "Memuat ekstrak DT-SEN."),
     Action("incident.record", COORDINATOR, Scope.TERRITORY, "Mencatat peristiwa terorisme (nasional)."),
+    # Any caseworker links a person they may see to a recorded event, as perpetrator or victim.
+    Action("incident.link", CASEWORK, Scope.TERRITORY, "Menautkan orang ke peristiwa sebagai pelaku atau korban."),
     Action("incident.view_links", COORDINATOR, Scope.TERRITORY, "Melihat pelaku dan korban satu peristiwa."),
     Action("case.open", CASEWORK, Scope.TERRITORY, "Membuka kasus bagi orang yang belum punya kasus terbuka."),
     Action("case.work", CASEWORK, Scope.TERRITORY,
            "Mengelola kasus: tahap, kunjungan, catatan, rencana, rujukan, perpindahan, penutupan."),
     Action("case.due", CASEWORK, Scope.TERRITORY, "Daftar kunjungan jatuh tempo."),
+    # A supervisor answers for every case of the office; a caseworker for the cases assigned to them.
+    Action("case.oversee", SUPERVISOR, Scope.TERRITORY,
+           "Mengawasi seluruh kasus kantor (daftar jatuh tempo seluruh kantor), bukan hanya kasus sendiri."),
     # Assistance
     Action("programme.view", PEOPLE, Scope.REFERENCE, "Melihat program bantuan."),
     Action("grant.view", PEOPLE, Scope.TERRITORY, "Melihat bantuan orang di wilayah kantor."),
@@ -115,6 +121,15 @@ _ACTIONS = [
            "Melihat dan mengunduh dokumen menurut aturan subjeknya; penanda tangan melihat yang ditandatanganinya."),
     Action("document.request", DOCUMENT_READERS, Scope.SUBJECT, "Meminta dokumen; tiap jenis menyebut siapa."),
     Action("document.sign", DOCUMENT_READERS, Scope.SUBJECT, "Menandatangani dokumen yang menunggu tanda tangannya."),
+    # The roles an officer must hold to be named as a signer at all (the pendamping and the K/L planner are not).
+    Action("signature.give", SIGNERS, Scope.SUBJECT,
+           "Berwenang menandatangani dokumen secara elektronik (pejabat penanda tangan)."),
+    # Who requests each kind, besides its office and record conditions (napiter/documents/kinds.py and each
+    # app's kinds.py): a case report by a supervisor of the office owning the case, a BAST by a caseworker of
+    # the proposing office.
+    Action("case_report.request", SUPERVISOR, Scope.SUBJECT, "Meminta laporan kasus: supervisor kantor pemilik kasus."),
+    Action("bast.request", CASEWORK, Scope.SUBJECT,
+           "Meminta BAST bantuan: petugas kantor pengusul, setelah penyaluran dicatat."),
     # Dashboards and reports
     Action("dashboard.map", PEOPLE | SINERGI, Scope.TERRITORY, "Peta dan tabel provinsi."),
     Action("report.view", PEOPLE, Scope.TERRITORY, "Laporan periodik kantor."),

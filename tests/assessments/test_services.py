@@ -162,7 +162,8 @@ def test_draft_is_filled_only_by_its_assessor(cast, demo_version):
     a = _draft(cast.asesor, PersonFactory.create(), demo_version)
     other = User.objects.create_user(username="asesor.lain", office=cast.asesor.office)
     other.groups.set(cast.asesor.groups.all())
-    # A draft is its author's alone (and their office's supervisors'): to another assessor it does not exist.
+    # A draft is read only by its author (and the supervisors of the author's office): to another assessor
+    # it does not exist.
     with pytest.raises(Http404):
         assessment_save(user=other, pk=a.pk, ratings=[RatingInput("s1", 0)])
 

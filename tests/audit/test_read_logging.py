@@ -501,7 +501,14 @@ QUERY: dict[str, Any] = {
 }
 
 
+# A draft assessment is read only by its author (and the supervisors of the author's office): its page is
+# walked as the demo asesor who wrote it.
+SUBJECT_READER = {"assessment": "asesor"}
+
+
 def _reader(route: Route) -> str:
+    if route.subject in SUBJECT_READER:
+        return SUBJECT_READER[route.subject]
     declared = policy.action(route.action)
     if route.subject == "assessment":
         return "asesor"  # the matrix assessment is a draft, which only its author reads

@@ -129,17 +129,17 @@ def test_both_sides_together_only_with_the_permission(cast, sides, incident):
 
 
 def test_incident_people_stays_within_the_viewers_scope(cast, sides, incident):
-    """Even with the permission, only people the viewer may see are listed."""
+    """Even with the action, only people the viewer may see are listed."""
     from django.contrib.auth.models import Group
 
-    from napiter.accounts import roles
     from napiter.accounts.models import User
+    from napiter.policy import roles_holding
 
     kaltim_victim = PersonFactory(
         full_name="Korban Samarinda", category="korban_langsung", domicile_region_id="64.72.01.1001"
     )
     incident_link(user=cast.kaltim_pendamping, person=kaltim_victim, incident=incident, side="korban")
-    # The policy gives the links to the coordinator's role: a regional caseworker who holds it too.
-    cast.kaltim_pendamping.groups.add(Group.objects.get(name=roles.KOORDINATOR))
+    # The policy reads roles, not single permissions: give the regional caseworker a role holding the action.
+    cast.kaltim_pendamping.groups.add(*Group.objects.filter(name__in=roles_holding("incident.view_links")))
     kaltim = User.objects.get(pk=cast.kaltim_pendamping.pk)  # fresh role cache
     assert [(i.person, i.side) for i in incident_people(kaltim, incident)] == [(kaltim_victim, "korban")]
