@@ -10,7 +10,8 @@ from django.test import Client
 from pytest_django.plugin import blocking_manager_key
 
 from napiter.accounts.demo import DEMO_CAST, seed_accounts
-from napiter.accounts.models import User
+from napiter.accounts.models import Office, User
+from napiter.accounts.services import user_upsert
 from napiter.regions.models import Region
 from napiter.regions.services import regions_load
 from privacy.models import DataCategory
@@ -130,3 +131,17 @@ def celery_worker(transactional_db: None) -> object:
     app.control.purge()
     with start_worker(app, pool="solo", shutdown_timeout=30) as worker:
         yield worker
+
+
+@pytest.fixture
+def kaltim_supervisor(base_data: None) -> User:
+    """A supervisor of the Kalimantan Timur office: same role as the Banten kabid, another territory."""
+    return user_upsert(
+        username="dinsos.kaltim.kabid",
+        first_name="Yusuf",
+        last_name="Hakim",
+        office=Office.objects.get(code="DINSOS-KTM"),
+        role="supervisor",
+        position="Kepala Bidang Rehabilitasi Sosial",
+        password="x" * 16,
+    )

@@ -82,8 +82,9 @@ USER_FOR_ROLE = {
     roles.AUDITOR: "auditor",
     roles.DPO: "dpo",
 }
-# Same role, other territory: sees the route, not the Banten record.
-OUT_OF_SCOPE_FOR_ROLE = {roles.PENDAMPING: "kaltim_pendamping"}
+# Same role, other territory: sees the route, not the Banten record. Every role with a territory (the others
+# are national by design).
+OUT_OF_SCOPE_FOR_ROLE = {roles.PENDAMPING: "kaltim_pendamping", roles.SUPERVISOR: "kaltim_supervisor"}
 
 
 def _url(route: Route, subjects: dict[str, object]) -> str:
@@ -242,8 +243,9 @@ def test_each_role(route: Route, role: str, cast, client_for, subject):
 
 @pytest.mark.parametrize("route", [r for r in _app_routes() if r.subject in SCOPED_SUBJECTS], ids=lambda r: r.view_name)
 @pytest.mark.parametrize("role", list(OUT_OF_SCOPE_FOR_ROLE))
-def test_out_of_scope_record_is_404(route: Route, role: str, cast, client_for, subject):
-    user = getattr(cast, OUT_OF_SCOPE_FOR_ROLE[role])
+def test_out_of_scope_record_is_404(route: Route, role: str, cast, client_for, subject, request):
+    name = OUT_OF_SCOPE_FOR_ROLE[role]
+    user = getattr(cast, name, None) or request.getfixturevalue(name)
     response = _call(client_for(user), route, _url(route, subject))
     assert response.status_code == 404
     assert "Subjek Matriks" not in response.content.decode()
