@@ -87,9 +87,12 @@ def _records_of(model: type[Model]) -> _Records | None:
 def narrow(user: User | AnonymousUser, name: str, queryset: QuerySet[Any]) -> QuerySet[Any]:
     if not holds(user, name):
         return queryset.none()
-    records = _records_of(queryset.model)
-    if records is None or action(name).scope in (Scope.PUBLIC, Scope.SIGNED_IN, Scope.REFERENCE):
+    if action(name).scope in (Scope.PUBLIC, Scope.SIGNED_IN, Scope.REFERENCE):
         return queryset
+    records = _records_of(queryset.model)
+    if records is None:
+        # Fail closed: a kind of record without a registered scope rule is never let through by default.
+        raise LookupError(f"no scope rule is registered for {queryset.model._meta.label}")
     return records.narrow(user, name, queryset)  # type: ignore[arg-type]
 
 

@@ -126,6 +126,19 @@ def test_open_case_button_only_without_an_open_case(cast, client_for, person):
     assert not policy.allows(cast.banten_pendamping, "case.open", person)
 
 
+def test_allows_checks_the_records_scope(cast, person):
+    assert policy.allows(cast.banten_pendamping, "case.open", person)
+    assert not policy.allows(cast.kaltim_pendamping, "case.open", person)  # same role, other territory
+    assert not policy.allows(cast.kemenag_perencana, "person.view", person)
+
+
+def test_a_kind_of_record_without_a_scope_rule_is_never_let_through(cast):
+    from privacy.models import BreachIncident
+
+    with pytest.raises(LookupError, match="no scope rule"):
+        policy.narrow(cast.dpo, "privacy.manage", BreachIncident.objects.all())
+
+
 def test_agreement_button_only_where_the_agreement_can_be_made(cast, client_for, person):
     from sinergi.models import ActionPlan, Ministry
     from tests.sinergi.factories import signing_officials, submitted_plan_for_matrix
